@@ -1,0 +1,42 @@
+/**
+ * Every event livequeue commits. A shipped event is never edited: a change is a new `v2.*`
+ * event and the old materializer stays, so history replays.
+ */
+import { queuePaused, queueResumed } from './queue.js'
+import { runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
+import {
+  taskCancelled,
+  taskCancelRequested,
+  taskClaimed,
+  taskCompleted,
+  taskEscalated,
+  taskFailed,
+  taskHeartbeat,
+  taskLeaseExpired,
+  taskProgress,
+  taskQueued,
+  taskRetried,
+  tasksPruned,
+} from './task.js'
+
+export * from './shapes.js'
+
+export const events = {
+  taskQueued,
+  taskClaimed,
+  taskHeartbeat,
+  taskProgress,
+  taskCompleted,
+  taskFailed,
+  taskLeaseExpired,
+  taskCancelRequested,
+  taskCancelled,
+  taskEscalated,
+  taskRetried,
+  tasksPruned,
+  queuePaused,
+  queueResumed,
+  runnerStarted,
+  runnerHeartbeat,
+  runnerStopped,
+}

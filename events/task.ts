@@ -1,0 +1,127 @@
+import { Events } from '@livestore/livestore'
+import { Schema } from 'effect'
+import { BackoffPolicy, EpochMs, ErrorInfo } from './shapes.js'
+
+/** A task enters the queue. Idempotent: a second event with the same id or idempotency key is ignored. */
+export const taskQueued = Events.synced({
+  name: 'v1.TaskQueued',
+  schema: Schema.Struct({
+    id: Schema.String,
+    type: Schema.String,
+    queue: Schema.String,
+    payload: Schema.Unknown,
+    priority: Schema.Int,
+    processAfter: EpochMs,
+    createdAt: EpochMs,
+    maxAttempts: Schema.Int,
+    backoff: BackoffPolicy,
+    timeoutMs: Schema.NullOr(Schema.Number),
+    dependsOn: Schema.Array(Schema.String),
+    idempotencyKey: Schema.NullOr(Schema.String),
+    tags: Schema.Array(Schema.String),
+    metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+    escalatedFrom: Schema.NullOr(Schema.String),
+  }),
+})
+
+/** The "start" event: pending → processing, only if still pending (the guard is in SQL). */
+export const taskClaimed = Events.synced({
+  name: 'v1.TaskClaimed',
+  schema: Schema.Struct({
+    taskId: Schema.String,
+    executionId: Schema.String,
+    runnerId: Schema.String,
+    attempt: Schema.Int,
+    at: EpochMs,
+    leaseUntil: EpochMs,
+  }),
+})
+
+/** The worker is alive: extends the lease of the current execution. */
+export const taskHeartbeat = Events.synced({
+  name: 'v1.TaskHeartbeat',
+  schema: Schema.Struct({ taskId: Schema.String, executionId: Schema.String, at: EpochMs, leaseUntil: EpochMs }),
+})
+
+/** Progress of the current execution (a fraction 0..1 and a message); also extends the lease. */
+export const taskProgress = Events.synced({
+  name: 'v1.TaskProgress',
+  schema: Schema.Struct({
+    taskId: Schema.String,
+    executionId: Schema.String,
+    at: EpochMs,
+    leaseUntil: EpochMs,
+    progress: Schema.Number,
+    message: Schema.NullOr(Schema.String),
+  }),
+})
+
+/** processing → completed, only for the current executionId (the fencing token). */
+export const taskCompleted = Events.synced({
+  name: 'v1.TaskCompleted',
+  schema: Schema.Struct({ taskId: Schema.String, executionId: Schema.String, at: EpochMs, result: Schema.Unknown }),
+})
+
+/**
+ * An execution ended without success. `retryAt` set: the task goes back to pending then;
+ * null: the task is failed for good (the dead-letter view). `outcome` says how the execution
+ * ended; `interrupted` (shutdown) gives the attempt back.
+ */
+export const taskFailed = Events.synced({
+  name: 'v1.TaskFailed',
+  schema: Schema.Struct({
+    taskId: Schema.String,
+    executionId: Schema.String,
+    at: EpochMs,
+    error: ErrorInfo,
+    outcome: Schema.Literal('failed', 'timedOut', 'interrupted'),
+    retryAt: Schema.NullOr(EpochMs),
+  }),
+})
+
+/** A stalled execution's lease passed: it ends `expired`; the task is retried or failed like a failure. */
+export const taskLeaseExpired = Events.synced({
+  name: 'v1.TaskLeaseExpired',
+  schema: Schema.Struct({
+    taskId: Schema.String,
+    executionId: Schema.String,
+    at: EpochMs,
+    retryAt: Schema.NullOr(EpochMs),
+  }),
+})
+
+/** Cancel asked for a processing task: the handler's signal is aborted; `TaskCancelled` follows. */
+export const taskCancelRequested = Events.synced({
+  name: 'v1.TaskCancelRequested',
+  schema: Schema.Struct({ taskId: Schema.String, at: EpochMs }),
+})
+
+/** pending → cancelled at once, or processing → cancelled when the handler has stopped. */
+export const taskCancelled = Events.synced({
+  name: 'v1.TaskCancelled',
+  schema: Schema.Struct({ taskId: Schema.String, executionId: Schema.NullOr(Schema.String), at: EpochMs }),
+})
+
+/** The task was re-routed: `toTaskId` is a new task of `toType` carrying the payload and the error. */
+export const taskEscalated = Events.synced({
+  name: 'v1.TaskEscalated',
+  schema: Schema.Struct({
+    taskId: Schema.String,
+    toTaskId: Schema.String,
+    toType: Schema.String,
+    reason: Schema.Literal('failure', 'timeout'),
+    at: EpochMs,
+  }),
+})
+
+/** A failed or cancelled task back to pending with a fresh set of attempts (manual retry). */
+export const taskRetried = Events.synced({
+  name: 'v1.TaskRetried',
+  schema: Schema.Struct({ taskId: Schema.String, at: EpochMs }),
+})
+
+/** Finished tasks (completed, failed, cancelled) that finished before `olderThan` are deleted. */
+export const tasksPruned = Events.synced({
+  name: 'v1.TasksPruned',
+  schema: Schema.Struct({ olderThan: EpochMs, at: EpochMs }),
+})

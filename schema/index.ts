@@ -1,0 +1,28 @@
+import { makeSchema, State } from '@livestore/livestore'
+import { events } from '../events/index.js'
+import { activity } from './activity.js'
+import { materializers } from './materializers/index.js'
+import { queues } from './queues.js'
+import { runners } from './runners.js'
+import { taskDependencies } from './taskDependencies.js'
+import { taskExecutions } from './taskExecutions.js'
+import { workerTasks } from './workerTasks.js'
+
+export { events } from '../events/index.js'
+export * from '../events/shapes.js'
+export type { ActivityRow } from './activity.js'
+export { materializers } from './materializers/index.js'
+export * as queries from './queries.js'
+export type { QueueRow } from './queues.js'
+export type { RunnerRow } from './runners.js'
+export { ExecutionStatus, type TaskExecutionRow } from './taskExecutions.js'
+export { TaskStatus, type WorkerTaskRow } from './workerTasks.js'
+
+/** The queue's tables, keyed as `makeState` expects; spread them beside an app's own tables. */
+export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners }
+
+export const state = State.SQLite.makeState({ tables, materializers })
+
+/** The schema of a store that holds only the queue (the embedded host's default). */
+export const schema = makeSchema({ events, state })
+export type QueueSchema = typeof schema

@@ -1,0 +1,11 @@
+import { events } from '../../events/index.js'
+import { queueMaterializers } from './queue.js'
+import { runnerMaterializers } from './runner.js'
+import { taskMaterializers } from './task.js'
+
+/** Every livequeue materializer, keyed by event name, ready to spread into an app's own `makeState`. */
+export const materializers = {
+  ...taskMaterializers(events),
+  ...queueMaterializers(events),
+  ...runnerMaterializers(events),
+}

@@ -1,0 +1,81 @@
+import { queryDb } from '@livestore/livestore'
+import { Schema } from 'effect'
+
+/**
+ * Labelled live queries (labels show in LiveStore devtools). Apps that merge the queue into
+ * their schema can subscribe to these directly.
+ */
+
+const TaskState = Schema.Struct({
+  status: Schema.String,
+  cancelRequested: Schema.Number,
+  currentExecutionId: Schema.NullOr(Schema.String),
+  updatedAt: Schema.Number,
+})
+
+/** One task's state: drives `wait(id)` and cancellation of a running handler. */
+export const taskState$ = (taskId: string) =>
+  queryDb(
+    {
+      query: 'SELECT status, cancelRequested, currentExecutionId, updatedAt FROM workerTasks WHERE id = $taskId',
+      schema: Schema.Array(TaskState),
+      bindValues: { taskId },
+      queriedTables: new Set(['workerTasks']),
+    },
+    { label: `livequeue.taskState:${taskId}`, deps: [taskId] },
+  )
+
+/**
+ * What the claim loop needs to wake: how many pending tasks there are and the earliest time one
+ * becomes due. Any change to pending work changes this row, so a subscription wakes the loop.
+ */
+export const pendingWork$ = queryDb(
+  {
+    query: `SELECT count(*) AS pending, min(processAfter) AS nextDueAt, max(updatedAt) AS changedAt,
+              (SELECT count(*) FROM queues WHERE paused = 1) AS pausedQueues,
+              (SELECT max(updatedAt) FROM queues) AS queuesChangedAt
+            FROM workerTasks WHERE status = 'pending' AND blockedBy = 0`,
+    schema: Schema.Array(
+      Schema.Struct({
+        pending: Schema.Number,
+        nextDueAt: Schema.NullOr(Schema.Number),
+        changedAt: Schema.NullOr(Schema.Number),
+        pausedQueues: Schema.Number,
+        queuesChangedAt: Schema.NullOr(Schema.Number),
+      }),
+    ),
+    queriedTables: new Set(['workerTasks', 'queues']),
+  },
+  { label: 'livequeue.pendingWork' },
+)
+
+/** Running executions whose task was asked to cancel: the worker aborts their signals. */
+export const cancelRequested$ = queryDb(
+  {
+    query: `SELECT id, currentExecutionId FROM workerTasks WHERE status = 'processing' AND cancelRequested = 1`,
+    schema: Schema.Array(Schema.Struct({ id: Schema.String, currentExecutionId: Schema.NullOr(Schema.String) })),
+    queriedTables: new Set(['workerTasks']),
+  },
+  { label: 'livequeue.cancelRequested' },
+)
+
+/** The latest 50 activity entries, newest first: the live feed. */
+export const latestActivity$ = queryDb(
+  {
+    query: 'SELECT * FROM activity ORDER BY seq DESC LIMIT 50',
+    schema: Schema.Array(
+      Schema.Struct({
+        seq: Schema.Number,
+        at: Schema.Number,
+        taskId: Schema.String,
+        executionId: Schema.NullOr(Schema.String),
+        kind: Schema.String,
+        type: Schema.NullOr(Schema.String),
+        queue: Schema.NullOr(Schema.String),
+        summary: Schema.String,
+      }),
+    ),
+    queriedTables: new Set(['activity']),
+  },
+  { label: 'livequeue.latestActivity' },
+)

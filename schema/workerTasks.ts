@@ -1,0 +1,59 @@
+import { State } from '@livestore/livestore'
+import { Schema } from 'effect'
+
+export const TaskStatus = Schema.Literal('pending', 'processing', 'completed', 'failed', 'cancelled')
+export type TaskStatus = typeof TaskStatus.Type
+
+/**
+ * One row per task. JSON columns hold text; times are ms since the epoch.
+ * `claimRank` is `100 - priority`: LiveStore indexes cannot say DESC, so storing the rank lets
+ * one ascending index (status, claimRank, createdAt, id) serve the ordering contract directly.
+ * `blockedBy` counts dependencies not yet completed; the TaskCompleted materializer decrements it.
+ */
+export const workerTasks = State.SQLite.table({
+  name: 'workerTasks',
+  columns: {
+    id: State.SQLite.text({ primaryKey: true }),
+    type: State.SQLite.text(),
+    queue: State.SQLite.text({ default: 'default' }),
+    payload: State.SQLite.text({ default: 'null' }),
+    priority: State.SQLite.integer({ default: 5 }),
+    claimRank: State.SQLite.integer({ default: 95 }),
+    status: State.SQLite.text({ default: 'pending' }),
+    processAfter: State.SQLite.integer(),
+    createdAt: State.SQLite.integer(),
+    updatedAt: State.SQLite.integer(),
+    attempts: State.SQLite.integer({ default: 0 }),
+    maxAttempts: State.SQLite.integer({ default: 3 }),
+    backoff: State.SQLite.text(),
+    timeoutMs: State.SQLite.integer({ nullable: true }),
+    dependsOn: State.SQLite.text({ default: '[]' }),
+    blockedBy: State.SQLite.integer({ default: 0 }),
+    idempotencyKey: State.SQLite.text({ nullable: true }),
+    tags: State.SQLite.text({ default: '[]' }),
+    metadata: State.SQLite.text({ default: '{}' }),
+    result: State.SQLite.text({ nullable: true }),
+    lastError: State.SQLite.text({ nullable: true }),
+    currentExecutionId: State.SQLite.text({ nullable: true }),
+    runnerId: State.SQLite.text({ nullable: true }),
+    leaseUntil: State.SQLite.integer({ nullable: true }),
+    cancelRequested: State.SQLite.integer({ default: 0 }),
+    finishedAt: State.SQLite.integer({ nullable: true }),
+    escalatedFrom: State.SQLite.text({ nullable: true }),
+    escalatedTo: State.SQLite.text({ nullable: true }),
+  },
+  indexes: [
+    // The next-task query: pending tasks in claim order.
+    { name: 'workerTasks_claim', columns: ['status', 'claimRank', 'createdAt', 'id'] },
+    // The timer for the earliest future processAfter, and the lease reaper.
+    { name: 'workerTasks_processAfter', columns: ['status', 'processAfter'] },
+    { name: 'workerTasks_lease', columns: ['status', 'leaseUntil'] },
+    { name: 'workerTasks_execution', columns: ['currentExecutionId'] },
+    { name: 'workerTasks_idempotencyKey', columns: ['idempotencyKey'], isUnique: true },
+    // Listings and pruning.
+    { name: 'workerTasks_list', columns: ['queue', 'status', 'createdAt'] },
+    { name: 'workerTasks_type', columns: ['type', 'status'] },
+    { name: 'workerTasks_finished', columns: ['status', 'finishedAt'] },
+  ],
+})
+export type WorkerTaskRow = typeof workerTasks.Type

@@ -1,0 +1,78 @@
+import { Data } from 'effect'
+
+/**
+ * Every expected failure is a tagged error with the fields a caller needs and a message that
+ * says what to fix. A refused call writes nothing.
+ */
+
+/** The input was rejected before anything was written. `field` names what to fix. */
+export class ValidationError extends Data.TaggedError('ValidationError')<{ readonly field: string; readonly reason: string }> {
+  override get message() {
+    return `invalid ${this.field}: ${this.reason}`
+  }
+}
+
+export class TaskNotFound extends Data.TaggedError('TaskNotFound')<{ readonly taskId: string }> {
+  override get message() {
+    return `no task with id ${this.taskId} (check the id with \`livequeue list\`)`
+  }
+}
+
+export class ExecutionNotFound extends Data.TaggedError('ExecutionNotFound')<{ readonly executionId: string }> {
+  override get message() {
+    return `no execution with id ${this.executionId}`
+  }
+}
+
+/** The task is in a state the operation does not apply to. */
+export class InvalidTransition extends Data.TaggedError('InvalidTransition')<{
+  readonly taskId: string
+  readonly from: string
+  readonly action: string
+  readonly allowedFrom: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `cannot ${this.action} task ${this.taskId}: it is ${this.from}; ${this.action} applies to ${this.allowedFrom.join(' or ')} tasks`
+  }
+}
+
+export class DependencyCycle extends Data.TaggedError('DependencyCycle')<{ readonly path: ReadonlyArray<string> }> {
+  override get message() {
+    return `dependsOn would make a cycle: ${this.path.join(' → ')}; remove one of these dependencies`
+  }
+}
+
+/** Another live process owns the data directory (DESIGN fact 2: one process per store directory). */
+export class StoreLocked extends Data.TaggedError('StoreLocked')<{
+  readonly dataDir: string
+  readonly pid: number
+  readonly url: string | null
+}> {
+  override get message() {
+    return `the data dir ${this.dataDir} is owned by process ${this.pid}${this.url ? ` (serving ${this.url})` : ''}; stop it, or go through its API, or use another --data-dir`
+  }
+}
+
+/** The queue was closed; no more operations are accepted. */
+export class QueueClosed extends Data.TaggedError('QueueClosed')<{}> {
+  override get message() {
+    return 'the queue is closed'
+  }
+}
+
+export type QueueError =
+  | ValidationError
+  | TaskNotFound
+  | ExecutionNotFound
+  | InvalidTransition
+  | DependencyCycle
+  | StoreLocked
+  | QueueClosed
+  | WaitTimedOut
+
+/** `wait(id, { timeoutMs })` gave up; the task goes on. */
+export class WaitTimedOut extends Data.TaggedError('WaitTimedOut')<{ readonly taskId: string; readonly timeoutMs: number }> {
+  override get message() {
+    return `task ${this.taskId} did not finish within ${this.timeoutMs} ms (it keeps running; wait again or raise the timeout)`
+  }
+}

@@ -1,0 +1,22 @@
+/** livequeue: an event-sourced task queue on LiveStore. */
+export {
+  DependencyCycle,
+  ExecutionNotFound,
+  InvalidTransition,
+  QueueClosed,
+  type QueueError,
+  StoreLocked,
+  TaskNotFound,
+  ValidationError,
+  WaitTimedOut,
+} from './errors.js'
+export type { ActivityOptions } from './queue/activity.js'
+export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL } from './queue/claim.js'
+export { parseDuration } from './queue/duration.js'
+export type { FailOptions } from './queue/fail.js'
+export type { PruneOptions } from './queue/prune.js'
+export { type OpenQueueOptions, openQueue, TaskQueue } from './queue/TaskQueue.js'
+export * from './queue/types.js'
+export { EnqueueInputSchema } from './queue/validateInput.js'
+export { DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, nominalDelayMs, retryDelayMs } from './retry/backoff.js'
+export { resolveDataDir } from './store/openStore.js'

@@ -1,0 +1,159 @@
+import type { Store } from '@livestore/livestore'
+import { QueueClosed } from '../errors.js'
+import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore } from '../store/openStore.js'
+import { type ActivityOptions, activity } from './activity.js'
+import { cancel, confirmCancelled } from './cancel.js'
+import { type ClaimOptions, claim } from './claim.js'
+import { complete } from './complete.js'
+import type { QueueContext } from './context.js'
+import { enqueue, enqueueMany } from './enqueue.js'
+import { expireLeases, requeueStuck } from './expireLeases.js'
+import { type FailOptions, fail } from './fail.js'
+import { heartbeat, progress } from './heartbeat.js'
+import { list } from './list.js'
+import { pause, resume } from './pause.js'
+import { type PruneOptions, prune } from './prune.js'
+import { get } from './read.js'
+import { retry } from './retry.js'
+import { stats } from './stats.js'
+import type { ActivityEntry, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from './types.js'
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './validateInput.js'
+import { wait } from './wait.js'
+
+export type OpenQueueOptions = OpenStoreOptions & {
+  /** Run on a store the caller opened (an app's own schema with the queue merged in). */
+  store?: Store<any>
+  /** The clock. (Default: Date.now) */
+  now?: () => number
+  /** Randomness for retry jitter. (Default: Math.random) */
+  random?: () => number
+  /** Largest payload or result, in bytes of JSON. (Default: 1 MiB) */
+  maxPayloadBytes?: number
+}
+
+/**
+ * The queue. Every write resolves only after its events are persisted; a refused call throws a
+ * tagged error (`ValidationError`, `TaskNotFound`, `InvalidTransition`, `DependencyCycle`, …)
+ * and writes nothing. One process owns a data dir (`StoreLocked` otherwise).
+ */
+export class TaskQueue {
+  private closed = false
+  private readonly ctx: QueueContext
+
+  constructor(readonly owned: OwnedStore, opts: Pick<OpenQueueOptions, 'now' | 'random' | 'maxPayloadBytes'> = {}) {
+    this.ctx = {
+      owned,
+      now: opts.now ?? Date.now,
+      random: opts.random ?? Math.random,
+      maxPayloadBytes: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    }
+  }
+
+  /** The LiveStore store underneath (for subscriptions and devtools). */
+  get store(): Store<any> {
+    return this.owned.store
+  }
+
+  /** The data dir this queue owns, or null in memory / on an adopted store. */
+  get dataDir(): string | null {
+    return this.owned.dataDir
+  }
+
+  now(): number {
+    return this.ctx.now()
+  }
+
+  private use<T>(fn: (ctx: QueueContext) => T): T {
+    if (this.closed) throw new QueueClosed()
+    return fn(this.ctx)
+  }
+
+  private async useAsync<T>(fn: (ctx: QueueContext) => Promise<T>): Promise<T> {
+    if (this.closed) throw new QueueClosed()
+    return fn(this.ctx)
+  }
+
+  enqueue(input: EnqueueInput): Promise<Task> {
+    return this.useAsync((ctx) => enqueue(ctx, input))
+  }
+  enqueueMany(inputs: ReadonlyArray<EnqueueInput>): Promise<Task[]> {
+    return this.useAsync((ctx) => enqueueMany(ctx, inputs))
+  }
+  /** @internal Escalation: a linked task carrying the original's payload and error. */
+  enqueueEscalation(input: EnqueueInput, fromTaskId: string): Promise<Task[]> {
+    return this.useAsync((ctx) => enqueueMany(ctx, [input], { escalatedFrom: fromTaskId }))
+  }
+
+  async get(taskId: string): Promise<Task> {
+    return this.use((ctx) => get(ctx, taskId))
+  }
+  async list(opts: ListOptions = {}): Promise<Page<Task>> {
+    return this.use((ctx) => list(ctx, opts))
+  }
+  async stats(): Promise<Stats> {
+    return this.use((ctx) => stats(ctx))
+  }
+  async activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
+    return this.use((ctx) => activity(ctx, opts))
+  }
+  cancel(taskId: string): Promise<Task> {
+    return this.useAsync((ctx) => cancel(ctx, taskId))
+  }
+  retry(taskId: string): Promise<Task> {
+    return this.useAsync((ctx) => retry(ctx, taskId))
+  }
+  prune(opts: PruneOptions): Promise<{ pruned: number; olderThan: number }> {
+    return this.useAsync((ctx) => prune(ctx, opts))
+  }
+  pause(queue: string): Promise<{ queue: string; paused: true }> {
+    return this.useAsync((ctx) => pause(ctx, queue))
+  }
+  resume(queue: string): Promise<{ queue: string; paused: false }> {
+    return this.useAsync((ctx) => resume(ctx, queue))
+  }
+  requeueStuck(): Promise<string[]> {
+    return this.useAsync((ctx) => requeueStuck(ctx))
+  }
+  /** Resolves with the task once it is completed, failed or cancelled. */
+  wait(taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> {
+    return this.useAsync((ctx) => wait(ctx, taskId, opts))
+  }
+
+  // The state machine the worker runtime drives.
+  claim(opts: ClaimOptions): Promise<Claim[]> {
+    return this.useAsync((ctx) => claim(ctx, opts))
+  }
+  heartbeat(executionId: string, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+    return this.useAsync((ctx) => heartbeat(ctx, executionId, opts))
+  }
+  progress(executionId: string, fraction: number, message?: string | null, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+    return this.useAsync((ctx) => progress(ctx, executionId, fraction, message, opts))
+  }
+  complete(executionId: string, result?: unknown): Promise<ReportResult> {
+    return this.useAsync((ctx) => complete(ctx, executionId, result))
+  }
+  fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<ReportResult> {
+    return this.useAsync((ctx) => fail(ctx, executionId, error, opts))
+  }
+  /** The worker's side of a cancel: its handler stopped. */
+  confirmCancelled(taskId: string, executionId: string): Promise<void> {
+    return this.useAsync((ctx) => confirmCancelled(ctx, taskId, executionId))
+  }
+  /** The reaper: ends executions whose lease passed; their tasks are retried by policy. */
+  expireLeases(): Promise<string[]> {
+    return this.useAsync((ctx) => expireLeases(ctx))
+  }
+
+  /** Flushes every pending write, shuts the store down (if this queue opened it), releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.owned.close()
+  }
+}
+
+/** Opens (or creates) a queue: an fs store in the data dir, in memory, or an app's own store. */
+export const openQueue = async (opts: OpenQueueOptions = {}): Promise<TaskQueue> => {
+  const owned = opts.store ? adoptStore(opts.store) : await openStore(opts)
+  return new TaskQueue(owned, opts)
+}

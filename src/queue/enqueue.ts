@@ -1,0 +1,131 @@
+import { events } from '../../events/index.js'
+import { DependencyCycle, ValidationError } from '../errors.js'
+import { newId } from '../ids.js'
+import { type QueueContext, select } from './context.js'
+import { taskFromRow } from './rows.js'
+import type { EnqueueInput, Task } from './types.js'
+import { type QueuedPayload, validateEnqueueInput } from './validateInput.js'
+import type { WorkerTaskRow } from '../../schema/workerTasks.js'
+
+const keyTouch = (key: string) => `key:${key}`
+
+/** A task as it stands right after its `TaskQueued` event (no read-back needed). */
+export const taskFromQueued = (p: QueuedPayload): Task => ({
+  ...p,
+  payload: p.payload,
+  dependsOn: [...p.dependsOn],
+  tags: [...p.tags],
+  metadata: { ...p.metadata },
+  status: 'pending',
+  updatedAt: p.createdAt,
+  attempts: 0,
+  blockedBy: p.dependsOn.length,
+  result: null,
+  lastError: null,
+  currentExecutionId: null,
+  runnerId: null,
+  leaseUntil: null,
+  cancelRequested: false,
+  finishedAt: null,
+  escalatedTo: null,
+})
+
+/**
+ * Validates every input, then commits one `TaskQueued` per new task in one group commit.
+ * Nothing is written unless all inputs are valid. A known idempotency key returns the existing
+ * task marked `deduplicated`. Resolves once the events are persisted.
+ */
+export const enqueueMany = async (
+  ctx: QueueContext,
+  inputs: ReadonlyArray<EnqueueInput>,
+  extra: { escalatedFrom?: string } = {},
+): Promise<Task[]> => {
+  const now = ctx.now()
+  const many = inputs.length !== 1
+  const planned = inputs.map((input, index) =>
+    validateEnqueueInput(input, { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...(many ? { index } : {}) }),
+  )
+  const at = (i: number, field: string) => (many ? `[${i}].${field}` : field)
+
+  // Reads below must see writes still in the open group commit.
+  ctx.owned.group.flushIfTouched(planned.flatMap((p) => [p.id, ...p.dependsOn, ...(p.idempotencyKey ? [keyTouch(p.idempotencyKey)] : [])]))
+
+  const results: Array<Task | number | { duplicateOf: number }> = []
+  const fresh: QueuedPayload[] = []
+  const batchKeys = new Map<string, number>()
+  const batchIds = new Map<string, number>()
+  for (const [i, p] of planned.entries()) {
+    if (p.idempotencyKey !== null) {
+      const inBatch = batchKeys.get(p.idempotencyKey)
+      if (inBatch !== undefined) {
+        results.push({ duplicateOf: inBatch })
+        continue
+      }
+      const [existing] = select<WorkerTaskRow>(ctx, 'SELECT * FROM workerTasks WHERE idempotencyKey = $key', { key: p.idempotencyKey })
+      if (existing) {
+        results.push({ ...taskFromRow(existing), deduplicated: true })
+        continue
+      }
+      batchKeys.set(p.idempotencyKey, fresh.length)
+    }
+    if (batchIds.has(p.id) || select(ctx, 'SELECT 1 FROM workerTasks WHERE id = $id', { id: p.id }).length > 0) {
+      throw new ValidationError({ field: at(i, 'id'), reason: `a task with id ${p.id} already exists; leave id out to get a new one` })
+    }
+    batchIds.set(p.id, fresh.length)
+    results.push(fresh.length)
+    fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null })
+  }
+
+  checkDependencies(ctx, fresh, batchIds, at)
+
+  await ctx.owned.group.submit(
+    fresh.map((p) => events.taskQueued(p)),
+    fresh.flatMap((p) => [p.id, ...(p.idempotencyKey ? [keyTouch(p.idempotencyKey)] : [])]),
+  )
+  return results.map((r) =>
+    typeof r === 'number'
+      ? taskFromQueued(fresh[r] as QueuedPayload)
+      : 'duplicateOf' in r
+        ? { ...taskFromQueued(fresh[r.duplicateOf] as QueuedPayload), deduplicated: true }
+        : r,
+  )
+}
+
+export const enqueue = async (ctx: QueueContext, input: EnqueueInput): Promise<Task> => {
+  const [task] = await enqueueMany(ctx, [input])
+  return task as Task
+}
+
+/** Every dependency exists (in the store or in this batch) and the batch adds no cycle. */
+const checkDependencies = (
+  ctx: QueueContext,
+  fresh: ReadonlyArray<QueuedPayload>,
+  batchIds: ReadonlyMap<string, number>,
+  at: (i: number, field: string) => string,
+) => {
+  const outside = [...new Set(fresh.flatMap((p) => p.dependsOn.filter((d) => !batchIds.has(d))))]
+  if (outside.length > 0) {
+    const found = new Set(
+      select<{ id: string }>(ctx, 'SELECT id FROM workerTasks WHERE id IN (SELECT value FROM json_each($ids))', {
+        ids: JSON.stringify(outside),
+      }).map((r) => r.id),
+    )
+    fresh.forEach((p, i) => {
+      const missing = p.dependsOn.find((d) => !batchIds.has(d) && !found.has(d))
+      if (missing !== undefined) {
+        throw new ValidationError({ field: at(i, 'dependsOn'), reason: `no task with id ${missing}; depend only on existing tasks` })
+      }
+    })
+  }
+  // Existing tasks cannot depend on new ones, so a cycle can only run through this batch.
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (id: string, path: string[]) => {
+    if (state.get(id) === 'done') return
+    if (state.get(id) === 'visiting') throw new DependencyCycle({ path: [...path.slice(path.indexOf(id)), id] })
+    state.set(id, 'visiting')
+    const index = batchIds.get(id)
+    for (const dep of index === undefined ? [] : (fresh[index]?.dependsOn ?? [])) visit(dep, [...path, id])
+    state.set(id, 'done')
+  }
+  for (const p of fresh) visit(p.id, [])
+}

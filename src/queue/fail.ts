@@ -1,0 +1,64 @@
+import { events } from '../../events/index.js'
+import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
+import type { WorkerTaskRow } from '../../schema/workerTasks.js'
+import { ValidationError } from '../errors.js'
+import { retryDelayMs } from '../retry/backoff.js'
+import type { QueueContext } from './context.js'
+import { lookupExecution } from './execution.js'
+import type { ReportResult } from './types.js'
+
+export type FailOptions = {
+  /** Fail for good, no retry (a `PermanentError`). (Default: false) */
+  permanent?: boolean
+  /** Retry after exactly this delay instead of the backoff policy's (a `RetryAfter`). */
+  retryAfterMs?: number
+  /** How the execution ended. `interrupted` (shutdown) retries at once and gives the attempt back. (Default: failed) */
+  outcome?: 'failed' | 'timedOut' | 'interrupted'
+}
+
+/** Anything thrown → the `{ type, message, stack }` kept on the execution and as `lastError`. */
+export const toErrorInfo = (error: unknown): ErrorInfo => {
+  if (error instanceof Error) {
+    return { type: error.name || 'Error', message: error.message, stack: error.stack ?? null }
+  }
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const e = error as { type?: unknown; name?: unknown; message: unknown; stack?: unknown }
+    return {
+      type: String(e.type ?? e.name ?? 'Error'),
+      message: String(e.message),
+      stack: typeof e.stack === 'string' ? e.stack : null,
+    }
+  }
+  return { type: 'Error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), stack: null }
+}
+
+/**
+ * When to retry a task whose attempt number `attempts` just ended, or null when it is done
+ * (permanent error, or no attempt left): the dead-letter view.
+ */
+export const retryAtFor = (
+  ctx: QueueContext,
+  task: Pick<WorkerTaskRow, 'attempts' | 'maxAttempts' | 'backoff'>,
+  now: number,
+  opts: FailOptions = {},
+): number | null => {
+  if (opts.outcome === 'interrupted') return now
+  if (opts.permanent || task.attempts >= task.maxAttempts) return null
+  if (opts.retryAfterMs !== undefined) return now + Math.max(0, Math.round(opts.retryAfterMs))
+  return now + retryDelayMs(JSON.parse(task.backoff) as BackoffPolicy, task.attempts, ctx.random)
+}
+
+/** The execution failed: the task is retried by its policy, or failed for good with `lastError`. */
+export const fail = async (ctx: QueueContext, executionId: string, error: unknown, opts: FailOptions = {}): Promise<ReportResult> => {
+  if (opts.retryAfterMs !== undefined && !(Number.isFinite(opts.retryAfterMs) && opts.retryAfterMs >= 0)) {
+    throw new ValidationError({ field: 'retryAfterMs', reason: 'must be a number of ms ≥ 0' })
+  }
+  const { taskId, holder } = lookupExecution(ctx, executionId)
+  const at = ctx.now()
+  const retryAt = holder === null ? null : retryAtFor(ctx, holder, at, opts)
+  await ctx.owned.group.submit(
+    [events.taskFailed({ taskId, executionId, at, error: toErrorInfo(error), outcome: opts.outcome ?? 'failed', retryAt })],
+    [taskId],
+  )
+  return { accepted: holder !== null, cancelRequested: false, leaseUntil: null }
+}

@@ -1,0 +1,53 @@
+import type { TaskExecutionRow } from '../../schema/taskExecutions.js'
+import type { WorkerTaskRow } from '../../schema/workerTasks.js'
+import type { ActivityEntry, Execution, Task } from './types.js'
+
+const parse = <T>(text: string | null): T => (text === null ? (null as T) : (JSON.parse(text) as T))
+
+/** Raw `workerTasks` row (JSON as text, booleans as 0/1) → the `Task` the API returns. */
+export const taskFromRow = (row: WorkerTaskRow): Task => ({
+  id: row.id,
+  type: row.type,
+  queue: row.queue,
+  payload: parse(row.payload),
+  priority: row.priority,
+  status: row.status as Task['status'],
+  processAfter: row.processAfter,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  attempts: row.attempts,
+  maxAttempts: row.maxAttempts,
+  backoff: parse(row.backoff),
+  timeoutMs: row.timeoutMs,
+  dependsOn: parse(row.dependsOn),
+  blockedBy: row.blockedBy,
+  idempotencyKey: row.idempotencyKey,
+  tags: parse(row.tags),
+  metadata: parse(row.metadata),
+  result: parse(row.result),
+  lastError: parse(row.lastError),
+  currentExecutionId: row.currentExecutionId,
+  runnerId: row.runnerId,
+  leaseUntil: row.leaseUntil,
+  cancelRequested: row.cancelRequested === 1,
+  finishedAt: row.finishedAt,
+  escalatedFrom: row.escalatedFrom,
+  escalatedTo: row.escalatedTo,
+})
+
+export const executionFromRow = (row: TaskExecutionRow): Execution => ({
+  id: row.id,
+  taskId: row.taskId,
+  attempt: row.attempt,
+  runnerId: row.runnerId,
+  status: row.status as Execution['status'],
+  startedAt: row.startedAt,
+  finishedAt: row.finishedAt,
+  progress: row.progress,
+  progressMessage: row.progressMessage,
+  result: parse(row.result),
+  error: parse(row.error),
+  durationMs: row.durationMs,
+})
+
+export const activityFromRow = (row: ActivityEntry): ActivityEntry => ({ ...row })

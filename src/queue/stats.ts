@@ -1,0 +1,40 @@
+import { TaskStatus } from '../../schema/workerTasks.js'
+import { type QueueContext, select, selectOne } from './context.js'
+import type { Stats, StatusCounts } from './types.js'
+
+const zero = (): StatusCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 })
+
+/** Counts by status, queue, type and (pending) priority, and the age of the oldest pending task. */
+export const stats = (ctx: QueueContext): Stats => {
+  ctx.owned.group.flush()
+  const rows = select<{ queue: string; type: string; status: string; n: number }>(
+    ctx,
+    'SELECT queue, type, status, count(*) AS n FROM workerTasks GROUP BY queue, type, status',
+  )
+  const byStatus = zero()
+  const byQueue: Stats['byQueue'] = {}
+  const byType: Stats['byType'] = {}
+  for (const r of rows) {
+    const status = r.status as keyof StatusCounts
+    if (!TaskStatus.literals.includes(status)) continue
+    byStatus[status] += r.n
+    byQueue[r.queue] ??= { ...zero(), paused: false }
+    ;(byQueue[r.queue] as StatusCounts)[status] += r.n
+    byType[r.type] ??= zero()
+    ;(byType[r.type] as StatusCounts)[status] += r.n
+  }
+  for (const q of select<{ name: string; paused: number }>(ctx, 'SELECT name, paused FROM queues')) {
+    byQueue[q.name] ??= { ...zero(), paused: false }
+    ;(byQueue[q.name] as StatusCounts & { paused: boolean }).paused = q.paused === 1
+  }
+  const byPriority: Record<string, number> = {}
+  for (const r of select<{ priority: number; n: number }>(
+    ctx,
+    `SELECT priority, count(*) AS n FROM workerTasks WHERE status = 'pending' GROUP BY priority ORDER BY priority DESC`,
+  )) {
+    byPriority[String(r.priority)] = r.n
+  }
+  const oldest = selectOne<{ createdAt: number | null }>(ctx, `SELECT min(createdAt) AS createdAt FROM workerTasks WHERE status = 'pending'`)
+  const oldestPendingAgeMs = oldest?.createdAt == null ? null : Math.max(0, ctx.now() - oldest.createdAt)
+  return { byStatus, byQueue, byType, byPriority, oldestPendingAgeMs }
+}

@@ -1,0 +1,128 @@
+import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
+import type { ExecutionStatus } from '../../schema/taskExecutions.js'
+import type { TaskStatus } from '../../schema/workerTasks.js'
+import type { BackoffInput } from '../retry/backoff.js'
+
+export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus }
+
+/** Named priorities; any integer 0–100 is allowed too. Higher runs first. */
+export const PRIORITIES = { critical: 10, high: 7, normal: 5, low: 3 } as const
+export type PriorityName = keyof typeof PRIORITIES
+
+export type EnqueueInput = {
+  /** What kind of work: the worker handler that runs it. */
+  type: string
+  /** Any JSON value. (Default: null; at most 1 MiB as JSON) */
+  payload?: unknown
+  /** `critical` 10, `high` 7, `normal` 5, `low` 3, or an integer 0–100; higher first. (Default: normal) */
+  priority?: PriorityName | number
+  /** Run no sooner than this many ms from now. (Default: 0) */
+  delay?: number
+  /** Run no sooner than this time; excludes `delay`. */
+  runAt?: Date
+  /** Attempts in all, the first included. (Default: 3) */
+  maxAttempts?: number
+  /** Retry backoff. (Default: exponential, base 1 s, ×2, cap 1 h, no jitter) */
+  backoff?: BackoffInput
+  /** Abort the handler after this many ms. (Default: none) */
+  timeoutMs?: number
+  /** Task ids that must all complete before this one runs. (Default: none) */
+  dependsOn?: ReadonlyArray<string>
+  /** A second enqueue with the same key returns the first task, marked `deduplicated`. */
+  idempotencyKey?: string
+  /** Named queue; queues are paused and resumed as a whole. (Default: "default") */
+  queue?: string
+  tags?: ReadonlyArray<string>
+  metadata?: Record<string, unknown>
+  /** Caller-chosen id (lets one `enqueueMany` link tasks by `dependsOn`). (Default: a new UUIDv7) */
+  id?: string
+}
+
+export type Execution = {
+  id: string
+  taskId: string
+  attempt: number
+  runnerId: string
+  status: ExecutionStatus
+  startedAt: number
+  finishedAt: number | null
+  progress: number | null
+  progressMessage: string | null
+  result: unknown
+  error: ErrorInfo | null
+  durationMs: number | null
+}
+
+export type Task = {
+  id: string
+  type: string
+  queue: string
+  payload: unknown
+  priority: number
+  status: TaskStatus
+  processAfter: number
+  createdAt: number
+  updatedAt: number
+  attempts: number
+  maxAttempts: number
+  backoff: BackoffPolicy
+  timeoutMs: number | null
+  dependsOn: string[]
+  /** Dependencies not completed yet. */
+  blockedBy: number
+  idempotencyKey: string | null
+  tags: string[]
+  metadata: Record<string, unknown>
+  result: unknown
+  lastError: ErrorInfo | null
+  currentExecutionId: string | null
+  runnerId: string | null
+  leaseUntil: number | null
+  cancelRequested: boolean
+  finishedAt: number | null
+  escalatedFrom: string | null
+  escalatedTo: string | null
+  /** Set by `enqueue` when an existing task with the same idempotency key was returned. */
+  deduplicated?: boolean
+  /** Set by `get`: every execution, oldest first. */
+  executions?: Execution[]
+}
+
+export type Claim = { task: Task; executionId: string; attempt: number; leaseUntil: number }
+
+export type ListOptions = {
+  status?: TaskStatus
+  type?: string
+  queue?: string
+  tag?: string
+  /** (Default: 50, at most 1000) */
+  limit?: number
+  /** `nextCursor` from the previous page. */
+  cursor?: string
+}
+export type Page<T> = { items: T[]; nextCursor: string | null }
+
+export type StatusCounts = Record<TaskStatus, number>
+export type Stats = {
+  byStatus: StatusCounts
+  byQueue: Record<string, StatusCounts & { paused: boolean }>
+  byType: Record<string, StatusCounts>
+  /** Pending tasks by priority. */
+  byPriority: Record<string, number>
+  /** Age of the oldest pending task, or null when none is pending. */
+  oldestPendingAgeMs: number | null
+}
+
+export type ActivityEntry = {
+  seq: number
+  at: number
+  taskId: string
+  executionId: string | null
+  kind: string
+  type: string | null
+  queue: string | null
+  summary: string
+}
+
+/** The answer to a worker's report: whether its execution still holds the task. */
+export type ReportResult = { accepted: boolean; cancelRequested: boolean; leaseUntil: number | null }

@@ -1,0 +1,39 @@
+import { taskState$ } from '../../schema/queries.js'
+import { WaitTimedOut } from '../errors.js'
+import type { QueueContext } from './context.js'
+import { get, readTaskRow } from './read.js'
+import type { Task } from './types.js'
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled'])
+
+/**
+ * Resolves with the task (and its executions) once it is completed, failed or cancelled.
+ * Driven by a LiveStore subscription on the task's row: no polling.
+ */
+export const wait = (ctx: QueueContext, taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> => {
+  readTaskRow(ctx, taskId) // TaskNotFound at once for an unknown id
+  return new Promise<Task>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    let settled = false
+    let unsubscribe: (() => void) | undefined
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      if (timer) clearTimeout(timer)
+      // Unsubscribing from inside the subscription callback is deferred out of the update cycle.
+      queueMicrotask(() => unsubscribe?.())
+      fn()
+    }
+    if (opts.timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => finish(() => reject(new WaitTimedOut({ taskId, timeoutMs: opts.timeoutMs as number }))),
+        opts.timeoutMs,
+      )
+    }
+    unsubscribe = ctx.owned.store.subscribe(taskState$(taskId), (rows) => {
+      const row = rows[0]
+      if (row !== undefined && TERMINAL.has(row.status)) finish(() => resolve(get(ctx, taskId)))
+    })
+    if (settled) unsubscribe()
+  })
+}
