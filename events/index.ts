@@ -16,6 +16,7 @@ import {
   taskProgress,
   taskQueued,
   taskRetried,
+  tasksQueued,
   tasksPruned,
 } from './task.js'
 
@@ -23,6 +24,7 @@ export * from './shapes.js'
 
 export const events = {
   taskQueued,
+  tasksQueued,
   taskClaimed,
   taskHeartbeat,
   taskProgress,

@@ -1,10 +1,12 @@
 import { State } from '@livestore/livestore'
 import type { events } from '../../events/index.js'
+import { queuedWrites } from './queued.js'
 import { activityRow, json, write } from './sql.js'
 
 type TaskEvents = Pick<
   typeof events,
   | 'taskQueued'
+  | 'tasksQueued'
   | 'taskClaimed'
   | 'taskHeartbeat'
   | 'taskProgress'
@@ -32,59 +34,8 @@ const STATUS_AFTER_FAILURE = `CASE WHEN cancelRequested = 1 THEN 'cancelled' WHE
  */
 export const taskMaterializers = (ev: TaskEvents) =>
   State.SQLite.materializers(ev, {
-    'v1.TaskQueued': (e) => {
-      const binds = {
-        id: e.id,
-        type: e.type,
-        queue: e.queue,
-        payload: json(e.payload),
-        priority: e.priority,
-        claimRank: 100 - e.priority,
-        processAfter: e.processAfter,
-        createdAt: e.createdAt,
-        maxAttempts: e.maxAttempts,
-        backoff: json(e.backoff),
-        timeoutMs: e.timeoutMs,
-        dependsOn: json(e.dependsOn),
-        idempotencyKey: e.idempotencyKey,
-        tags: json(e.tags),
-        metadata: json(e.metadata),
-        escalatedFrom: e.escalatedFrom,
-      }
-      const isNew = `NOT EXISTS (SELECT 1 FROM workerTasks x WHERE x.id = $id OR x.idempotencyKey = $idempotencyKey)`
-      return [
-        write(
-          `INSERT INTO activity (at, taskId, executionId, kind, type, queue, summary)
-           SELECT $createdAt, $id, NULL, 'queued', $type, $queue, $summary WHERE ${isNew}`,
-          {
-            id: e.id,
-            idempotencyKey: e.idempotencyKey,
-            createdAt: e.createdAt,
-            type: e.type,
-            queue: e.queue,
-            summary: `queued ${e.type} (priority ${e.priority})${e.dependsOn.length > 0 ? `, after ${e.dependsOn.length} dependencies` : ''}${e.escalatedFrom ? `, escalated from ${e.escalatedFrom}` : ''}`,
-          },
-          'activity',
-        ),
-        write(
-          `INSERT INTO taskDependencies (taskId, dependsOnId)
-           SELECT $id, d.value FROM json_each($dependsOn) d WHERE ${isNew}`,
-          { id: e.id, idempotencyKey: e.idempotencyKey, dependsOn: binds.dependsOn },
-          'taskDependencies',
-        ),
-        write(
-          `INSERT OR IGNORE INTO workerTasks (id, type, queue, payload, priority, claimRank, status, processAfter,
-             createdAt, updatedAt, attempts, maxAttempts, backoff, timeoutMs, dependsOn, blockedBy, idempotencyKey,
-             tags, metadata, cancelRequested, escalatedFrom)
-           VALUES ($id, $type, $queue, $payload, $priority, $claimRank, 'pending', $processAfter,
-             $createdAt, $createdAt, 0, $maxAttempts, $backoff, $timeoutMs, $dependsOn,
-             json_array_length($dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.id IN (SELECT value FROM json_each($dependsOn)) AND p.status = 'completed'),
-             $idempotencyKey, $tags, $metadata, 0, $escalatedFrom)`,
-          binds,
-          'workerTasks',
-        ),
-      ]
-    },
+    'v1.TaskQueued': (e) => queuedWrites([e]),
+    'v1.TasksQueued': (e) => queuedWrites(e.tasks),
 
     'v1.TaskClaimed': (e) => {
       const b = { taskId: e.taskId, executionId: e.executionId, runnerId: e.runnerId, attempt: e.attempt, at: e.at, leaseUntil: e.leaseUntil }

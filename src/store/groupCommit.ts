@@ -1,8 +1,8 @@
 import type { LiveStoreEvent, Store } from '@livestore/livestore'
+import { type AnyEvent, coalesceQueued } from './coalesce.js'
 import type { PersistenceWatch } from './persistence.js'
 
-/** An event as `events.x(args)` makes it. */
-type AnyEvent = { name: string; args: unknown }
+
 
 /**
  * Group commit: events from operations issued in the same turn of the event loop go to LiveStore
@@ -60,7 +60,7 @@ export class GroupCommit {
     this.batchWaiters = []
     this.touched.clear()
     try {
-      this.store.commit(...(batch as unknown as LiveStoreEvent.Input.Decoded[]))
+      this.store.commit(...(coalesceQueued(batch) as unknown as LiveStoreEvent.Input.Decoded[]))
     } catch (error) {
       for (const w of waiters) w.reject(error)
       return

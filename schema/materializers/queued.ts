@@ -1,0 +1,60 @@
+import type { QueuedTask } from '../../events/task.js'
+import { type SqlWrite, write } from './sql.js'
+
+/**
+ * The SQL for `TaskQueued` and `TasksQueued`: one statement per table for any number of tasks,
+ * reading the tasks from a JSON array with `json_each` (row order = array order, so activity
+ * `seq` follows it). A task whose id or idempotency key already exists is skipped entirely.
+ * `blockedBy` counts the dependencies not completed yet (missing ones count as not completed).
+ */
+const TASKS = `(SELECT key AS k,
+    value ->> '$.id' AS id, value ->> '$.type' AS type, value ->> '$.queue' AS queue,
+    value -> '$.payload' AS payload, value ->> '$.priority' AS priority,
+    value ->> '$.processAfter' AS processAfter, value ->> '$.createdAt' AS createdAt,
+    value ->> '$.maxAttempts' AS maxAttempts, value -> '$.backoff' AS backoff,
+    value ->> '$.timeoutMs' AS timeoutMs, value -> '$.dependsOn' AS dependsOn,
+    value ->> '$.idempotencyKey' AS idempotencyKey, value -> '$.tags' AS tags,
+    value -> '$.metadata' AS metadata, value ->> '$.escalatedFrom' AS escalatedFrom
+  FROM json_each($tasks))`
+
+const IS_NEW = `NOT EXISTS (SELECT 1 FROM workerTasks x WHERE x.id = n.id OR x.idempotencyKey = n.idempotencyKey)`
+
+export const queuedWrites = (tasks: ReadonlyArray<QueuedTask>): SqlWrite[] => {
+  const binds = { tasks: JSON.stringify(tasks) }
+  const anyDependencies = tasks.some((t) => t.dependsOn.length > 0)
+  return [
+    write(
+      `INSERT INTO activity (at, taskId, executionId, kind, type, queue, summary)
+       SELECT n.createdAt, n.id, NULL, 'queued', n.type, n.queue,
+         'queued ' || n.type || ' (priority ' || n.priority || ')'
+           || CASE WHEN json_array_length(n.dependsOn) > 0 THEN ', after ' || json_array_length(n.dependsOn) || ' dependencies' ELSE '' END
+           || CASE WHEN n.escalatedFrom IS NOT NULL THEN ', escalated from ' || n.escalatedFrom ELSE '' END
+       FROM ${TASKS} n WHERE ${IS_NEW} ORDER BY n.k`,
+      binds,
+      'activity',
+    ),
+    // Branching on the event payload (not on state) keeps the materializer pure.
+    ...(anyDependencies
+      ? [
+          write(
+            `INSERT OR IGNORE INTO taskDependencies (taskId, dependsOnId)
+             SELECT n.id, d.value FROM ${TASKS} n, json_each(n.dependsOn) d WHERE ${IS_NEW}`,
+            binds,
+            'taskDependencies',
+          ),
+        ]
+      : []),
+    write(
+      `INSERT OR IGNORE INTO workerTasks (id, type, queue, payload, priority, claimRank, status, processAfter,
+         createdAt, updatedAt, attempts, maxAttempts, backoff, timeoutMs, dependsOn, blockedBy, idempotencyKey,
+         tags, metadata, cancelRequested, escalatedFrom)
+       SELECT n.id, n.type, n.queue, n.payload, n.priority, 100 - n.priority, 'pending', n.processAfter,
+         n.createdAt, n.createdAt, 0, n.maxAttempts, n.backoff, n.timeoutMs, n.dependsOn,
+         json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.status = 'completed' AND p.id IN (SELECT value FROM json_each(n.dependsOn))),
+         n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom
+       FROM ${TASKS} n ORDER BY n.k`,
+      binds,
+      'workerTasks',
+    ),
+  ]
+}
