@@ -1,0 +1,60 @@
+import { Command } from '@effect/cli'
+import type * as NodeContext from '@effect/platform-node/NodeContext'
+import { cancelCommand } from './commands/cancel.js'
+import { enqueueCommand } from './commands/enqueue.js'
+import { listCommand } from './commands/list.js'
+import { pauseCommand } from './commands/pause.js'
+import { pruneCommand } from './commands/prune.js'
+import { requeueStuckCommand } from './commands/requeueStuck.js'
+import { resumeCommand } from './commands/resume.js'
+import { retryCommand } from './commands/retry.js'
+import { runnersCommand } from './commands/runners.js'
+import { showCommand } from './commands/show.js'
+import { statsCommand } from './commands/stats.js'
+import { runCli } from './run.js'
+import { packageVersion } from './version.js'
+
+/**
+ * A `livequeue` subcommand. Its handler may need only what `NodeContext` provides (FileSystem,
+ * Path, Terminal, CommandExecutor) and may fail with anything: `run.ts` maps failures to exit
+ * codes (fail with `UsageError` for exit 2, `CommandFailed` for exit 1).
+ */
+export type Subcommand = Command.Command<any, NodeContext.NodeContext, unknown, any>
+
+/**
+ * Every subcommand of `livequeue`, in the order `--help` lists them.
+ *
+ * To add one (`serve`, `worker`, …): write `src/cli/commands/<name>.ts` exporting a
+ * `Command.make('<name>', { ...common, … }, handler)` (see `commands/stats.ts`; use
+ * `withQueue`/`queueCommand` from `withQueue.ts` when it opens the data dir), import it here
+ * and append it to this array. Nothing else needs to change.
+ */
+export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
+  enqueueCommand,
+  listCommand,
+  showCommand,
+  statsCommand,
+  cancelCommand,
+  retryCommand,
+  pauseCommand,
+  resumeCommand,
+  pruneCommand,
+  requeueStuckCommand,
+  runnersCommand,
+  // serve and worker go here.
+]
+
+export const rootCommand = Command.make('livequeue').pipe(
+  Command.withDescription('An event-sourced task queue on LiveStore.'),
+  Command.withSubcommands(subcommands),
+)
+
+export const cli = Command.run(rootCommand, { name: 'livequeue', version: packageVersion() })
+
+/** The `livequeue` executable: `bin/livequeue.js` calls this with `process.argv`. */
+export const main = (argv: ReadonlyArray<string> = process.argv): void =>
+  runCli(
+    cli,
+    argv,
+    subcommands.flatMap((c) => [...Command.getNames(c)]),
+  )
