@@ -3,7 +3,7 @@
  * event and the old materializer stays, so history replays.
  */
 import { queuePaused, queueResumed } from './queue.js'
-import { runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
+import { circuitBreakerChanged, runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
 import {
   taskCancelled,
   taskCancelRequested,
@@ -41,4 +41,5 @@ export const events = {
   runnerStarted,
   runnerHeartbeat,
   runnerStopped,
+  circuitBreakerChanged,
 }

@@ -26,3 +26,19 @@ export const runnerStopped = Events.synced({
   name: 'v1.RunnerStopped',
   schema: Schema.Struct({ runnerId: Schema.String, at: EpochMs }),
 })
+
+/**
+ * A worker's circuit breaker for a task type changed state: `open` stops claims of the type
+ * until `reopensAt` (then `halfOpen` lets one trial through); `closed` is healthy again.
+ */
+export const circuitBreakerChanged = Events.synced({
+  name: 'v1.CircuitBreakerChanged',
+  schema: Schema.Struct({
+    runnerId: Schema.String,
+    type: Schema.String,
+    state: Schema.Literal('closed', 'open', 'halfOpen'),
+    consecutiveFailures: Schema.Int,
+    at: EpochMs,
+    reopensAt: Schema.NullOr(EpochMs),
+  }),
+})

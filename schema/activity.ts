@@ -10,7 +10,8 @@ export const activity = State.SQLite.table({
   columns: {
     seq: State.SQLite.integer({ primaryKey: true }),
     at: State.SQLite.integer(),
-    taskId: State.SQLite.text(),
+    /** Null for entries about no single task (a circuit breaker changing state). */
+    taskId: State.SQLite.text({ nullable: true }),
     executionId: State.SQLite.text({ nullable: true }),
     kind: State.SQLite.text(),
     type: State.SQLite.text({ nullable: true }),

@@ -67,7 +67,7 @@ export const latestActivity$ = queryDb(
       Schema.Struct({
         seq: Schema.Number,
         at: Schema.Number,
-        taskId: Schema.String,
+        taskId: Schema.NullOr(Schema.String),
         executionId: Schema.NullOr(Schema.String),
         kind: Schema.String,
         type: Schema.NullOr(Schema.String),

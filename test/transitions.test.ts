@@ -163,6 +163,30 @@ describe('task transitions', () => {
     await queue.close()
   })
 
+  it('a handler that completes after a cancel request ends cancelled, and its dependents stay blocked', async () => {
+    const { queue } = await memoryQueue()
+    const task = await queue.enqueue({ id: 'parent', type: 't' })
+    await queue.enqueue({ id: 'child', type: 't', dependsOn: ['parent'] })
+    const claim = await claimOne(queue)
+    await queue.cancel(task.id)
+    await queue.complete(claim.executionId, 'finished anyway')
+    const got = await queue.get(task.id)
+    expect(got).toMatchObject({ status: 'cancelled', result: null })
+    expect(got.executions?.[0]).toMatchObject({ status: 'cancelled', result: 'finished anyway' })
+    expect((await queue.get('child')).blockedBy).toBe(1)
+    expect(await queue.claim({ runnerId: 'r' })).toEqual([])
+    await queue.close()
+  })
+
+  it('fail tells when the task runs again, or that it ended', async () => {
+    const { queue, clock } = await memoryQueue()
+    await queue.enqueue({ type: 't', maxAttempts: 2, backoff: 'fixed' })
+    expect(await queue.fail((await claimOne(queue)).executionId, 'x')).toMatchObject({ accepted: true, retryAt: clock.now() + 1_000 })
+    clock.advance(1_000)
+    expect(await queue.fail((await claimOne(queue)).executionId, 'x')).toMatchObject({ accepted: true, retryAt: null })
+    await queue.close()
+  })
+
   it('retry revives failed and cancelled tasks with a fresh set of attempts', async () => {
     const { queue } = await memoryQueue()
     const task = await queue.enqueue({ type: 't', maxAttempts: 1 })

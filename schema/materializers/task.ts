@@ -87,28 +87,36 @@ export const taskMaterializers = (ev: TaskEvents) =>
       ]
     },
 
+    // A cancel requested while the handler ran wins over its completion: the task ends cancelled
+    // (the result is still kept on the execution) and its dependents stay blocked.
     'v1.TaskCompleted': (e) => {
       const b = { taskId: e.taskId, executionId: e.executionId, at: e.at, result: json(e.result) }
+      const COMPLETES = `${IS_CURRENT} AND (SELECT cancelRequested FROM workerTasks WHERE id = $taskId) = 0`
       return [
         activityRow(
           b,
-          `CASE WHEN ${IS_CURRENT} THEN 'completed' ELSE 'completion-ignored' END`,
-          `CASE WHEN ${IS_CURRENT} THEN 'completed on attempt ' || t.attempts ELSE 'late completion from execution ' || $executionId || ' ignored: it no longer holds the task' END`,
+          `CASE WHEN NOT ${IS_CURRENT} THEN 'completion-ignored' WHEN t.cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END`,
+          `CASE WHEN NOT ${IS_CURRENT} THEN 'late completion from execution ' || $executionId || ' ignored: it no longer holds the task'
+                WHEN t.cancelRequested = 1 THEN 'cancelled: the handler finished after the cancel request'
+                ELSE 'completed on attempt ' || t.attempts END`,
         ),
         write(
-          `UPDATE taskExecutions SET status = 'completed', finishedAt = $at, result = $result, durationMs = $at - startedAt
+          `UPDATE taskExecutions SET status = CASE WHEN (SELECT cancelRequested FROM workerTasks WHERE id = $taskId) = 1 THEN 'cancelled' ELSE 'completed' END,
+             finishedAt = $at, result = $result, durationMs = $at - startedAt
            WHERE id = $executionId AND status = 'running' AND ${IS_CURRENT}`,
           b,
           'taskExecutions',
         ),
         write(
           `UPDATE workerTasks SET blockedBy = blockedBy - 1
-           WHERE id IN (SELECT taskId FROM taskDependencies WHERE dependsOnId = $taskId) AND ${IS_CURRENT}`,
+           WHERE id IN (SELECT taskId FROM taskDependencies WHERE dependsOnId = $taskId) AND ${COMPLETES}`,
           b,
           'workerTasks',
         ),
         write(
-          `UPDATE workerTasks SET status = 'completed', result = $result, finishedAt = $at, updatedAt = $at, leaseUntil = NULL
+          `UPDATE workerTasks SET status = CASE WHEN cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END,
+             result = CASE WHEN cancelRequested = 1 THEN NULL ELSE $result END,
+             finishedAt = $at, updatedAt = $at, leaseUntil = NULL, currentExecutionId = NULL, runnerId = NULL, cancelRequested = 0
            WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`,
           b,
           'workerTasks',

@@ -2,13 +2,14 @@ import type { Store } from '@livestore/livestore'
 import { QueueClosed } from '../errors.js'
 import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore } from '../store/openStore.js'
 import { type ActivityOptions, activity } from './activity.js'
+import { recordBreaker } from './breakers.js'
 import { cancel, confirmCancelled } from './cancel.js'
 import { type ClaimOptions, claim } from './claim.js'
 import { complete } from './complete.js'
 import type { QueueContext } from './context.js'
 import { enqueue, enqueueMany } from './enqueue.js'
 import { expireLeases, requeueStuck } from './expireLeases.js'
-import { type FailOptions, fail } from './fail.js'
+import { type FailOptions, type FailResult, fail } from './fail.js'
 import { heartbeat, progress } from './heartbeat.js'
 import { list } from './list.js'
 import { pause, resume } from './pause.js'
@@ -16,7 +17,7 @@ import { type PruneOptions, prune } from './prune.js'
 import { get } from './read.js'
 import { retry } from './retry.js'
 import { stats } from './stats.js'
-import type { ActivityEntry, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from './types.js'
+import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from './types.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validateInput.js'
 import { wait } from './wait.js'
 
@@ -132,12 +133,16 @@ export class TaskQueue {
   complete(executionId: string, result?: unknown): Promise<ReportResult> {
     return this.useAsync((ctx) => complete(ctx, executionId, result))
   }
-  fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<ReportResult> {
+  fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.useAsync((ctx) => fail(ctx, executionId, error, opts))
   }
   /** The worker's side of a cancel: its handler stopped. */
   confirmCancelled(taskId: string, executionId: string): Promise<void> {
     return this.useAsync((ctx) => confirmCancelled(ctx, taskId, executionId))
+  }
+  /** A worker's circuit breaker changed state (shown by `stats()` and in the activity stream). */
+  recordBreaker(change: Omit<BreakerRow, 'changedAt'>): Promise<void> {
+    return this.useAsync((ctx) => recordBreaker(ctx, change))
   }
   /** The reaper: ends executions whose lease passed; their tasks are retried by policy. */
   expireLeases(): Promise<string[]> {

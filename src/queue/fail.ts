@@ -48,8 +48,11 @@ export const retryAtFor = (
   return now + retryDelayMs(JSON.parse(task.backoff) as BackoffPolicy, task.attempts, ctx.random)
 }
 
+/** What `fail` did: `retryAt` is when the task runs again, or null when it ended (dead letter or cancel). */
+export type FailResult = ReportResult & { retryAt: number | null }
+
 /** The execution failed: the task is retried by its policy, or failed for good with `lastError`. */
-export const fail = async (ctx: QueueContext, executionId: string, error: unknown, opts: FailOptions = {}): Promise<ReportResult> => {
+export const fail = async (ctx: QueueContext, executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> => {
   if (opts.retryAfterMs !== undefined && !(Number.isFinite(opts.retryAfterMs) && opts.retryAfterMs >= 0)) {
     throw new ValidationError({ field: 'retryAfterMs', reason: 'must be a number of ms ≥ 0' })
   }
@@ -60,5 +63,6 @@ export const fail = async (ctx: QueueContext, executionId: string, error: unknow
     [events.taskFailed({ taskId, executionId, at, error: toErrorInfo(error), outcome: opts.outcome ?? 'failed', retryAt })],
     [taskId],
   )
-  return { accepted: holder !== null, cancelRequested: false, leaseUntil: null }
+  const cancelled = holder?.cancelRequested === 1
+  return { accepted: holder !== null, cancelRequested: cancelled, leaseUntil: null, retryAt: cancelled ? null : retryAt }
 }

@@ -1,6 +1,6 @@
 import { TaskStatus } from '../../schema/workerTasks.js'
 import { type QueueContext, select, selectOne } from './context.js'
-import type { Stats, StatusCounts } from './types.js'
+import type { BreakerRow, Stats, StatusCounts } from './types.js'
 
 const zero = (): StatusCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 })
 
@@ -36,5 +36,10 @@ export const stats = (ctx: QueueContext): Stats => {
   }
   const oldest = selectOne<{ createdAt: number | null }>(ctx, `SELECT min(createdAt) AS createdAt FROM workerTasks WHERE status = 'pending'`)
   const oldestPendingAgeMs = oldest?.createdAt == null ? null : Math.max(0, ctx.now() - oldest.createdAt)
-  return { byStatus, byQueue, byType, byPriority, oldestPendingAgeMs }
+  const breakers = select<BreakerRow>(
+    ctx,
+    `SELECT b.runnerId, b.type, b.state, b.consecutiveFailures, b.changedAt, b.reopensAt FROM circuitBreakers b
+     JOIN runners r ON r.id = b.runnerId WHERE r.status = 'running' AND b.state != 'closed' ORDER BY b.changedAt`,
+  )
+  return { byStatus, byQueue, byType, byPriority, oldestPendingAgeMs, breakers }
 }

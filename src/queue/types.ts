@@ -111,12 +111,24 @@ export type Stats = {
   byPriority: Record<string, number>
   /** Age of the oldest pending task, or null when none is pending. */
   oldestPendingAgeMs: number | null
+  /** Circuit breakers of running workers that are not closed, and any that changed recently. */
+  breakers: BreakerRow[]
+}
+
+export type BreakerRow = {
+  runnerId: string
+  type: string
+  state: 'closed' | 'open' | 'halfOpen'
+  consecutiveFailures: number
+  changedAt: number
+  reopensAt: number | null
 }
 
 export type ActivityEntry = {
   seq: number
   at: number
-  taskId: string
+  /** Null for entries about no single task (a circuit breaker changing state). */
+  taskId: string | null
   executionId: string | null
   kind: string
   type: string | null
