@@ -1,0 +1,162 @@
+import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { Claim, ReportResult, Task } from '../queue/types.js'
+import { type AbortReasonKind, abortKind, TaskAborted } from './errors.js'
+import type { Heartbeats } from './heartbeats.js'
+import type { Hooks, TaskHookEvent } from './hooks.js'
+import { ProgressThrottle } from './progressThrottle.js'
+import { cancelRequested, type Outcome, report } from './report.js'
+import type { EscalationRule, Handler, HandlerContext } from './types.js'
+
+export type Verdict = 'success' | 'failure' | 'neutral'
+
+const MAX_TIMER_MS = 2_147_483_647
+
+export type ExecutionDeps = {
+  queue: TaskQueue
+  runnerId: string
+  hooks: Hooks
+  heartbeats: Heartbeats
+  leaseMs: number
+  escalation: Record<string, EscalationRule> | undefined
+  /** The attempt's verdict for the circuit breaker; given once, as soon as it is known. */
+  onVerdict(type: string, verdict: Verdict): void
+  onError(error: unknown, during: string): void
+}
+
+/**
+ * One claimed task running in this worker: its handler, signal, timeout, heartbeats, progress
+ * throttle, and its one final report. `run()` resolves when the handler has settled and the
+ * report is persisted; that is when the worker frees the slot.
+ */
+export class Execution {
+  readonly task: Task
+  readonly executionId: string
+  readonly attempt: number
+  private readonly controller = new AbortController()
+  private readonly progress: ProgressThrottle
+  private readonly base: TaskHookEvent
+  private readonly startedAt = Date.now()
+  private timer: NodeJS.Timeout | null = null
+  private settled = false
+  private verdictGiven = false
+  private final: Promise<void> | null = null
+
+  constructor(
+    claim: Claim,
+    private readonly handler: Handler,
+    private readonly d: ExecutionDeps,
+  ) {
+    this.task = claim.task
+    this.executionId = claim.executionId
+    this.attempt = claim.attempt
+    this.base = { runnerId: d.runnerId, task: claim.task, executionId: claim.executionId, attempt: claim.attempt }
+    this.progress = new ProgressThrottle((v) =>
+      d.queue
+        .progress(this.executionId, v.fraction, v.message, { leaseMs: d.leaseMs })
+        .then((r) => this.onReport(r), (error) => d.onError(error, 'progress')),
+    )
+  }
+
+  async run(): Promise<void> {
+    this.d.heartbeats.add(this.executionId, (r) => this.onReport(r))
+    const timeoutMs = this.task.timeoutMs
+    if (timeoutMs !== null && timeoutMs > 0) this.armTimeout(Date.now() + timeoutMs, timeoutMs)
+    // A cancel that came between the claim's commit and now found no running execution to abort.
+    if (cancelRequested(this.d.queue, this.task.id, this.executionId)) this.abort('cancelled')
+    this.d.hooks.emit('task:start', this.base)
+    let outcome: Outcome
+    try {
+      if (this.controller.signal.aborted) throw this.controller.signal.reason
+      outcome = { kind: 'success', result: await this.handler(this.task, this.context()) }
+    } catch (error) {
+      outcome = { kind: 'error', error }
+    }
+    this.settled = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    const aborted = abortKind(this.controller.signal)
+    this.verdict(aborted === null ? (outcome.kind === 'success' ? 'success' : 'failure') : aborted === 'timeout' ? 'failure' : 'neutral')
+    // A handler stopped by shutdown gives its attempt back (unless it finished the work anyway).
+    if (outcome.kind === 'error' && aborted === 'shutdown') outcome = { kind: 'interrupted' }
+    await this.finish(outcome)
+  }
+
+  /** The task was asked to cancel: abort the handler; the report confirms the cancel once it stops. */
+  cancel(): void {
+    if (!this.settled) this.abort('cancelled')
+  }
+
+  /** The execution no longer holds its task (the reaper expired it): stop heartbeating, tell the handler. */
+  leaseLost(): void {
+    this.d.heartbeats.remove(this.executionId)
+    if (!this.settled) this.abort('leaseLost')
+  }
+
+  /**
+   * Forced shutdown: abort the handler, give it one turn of the event loop to stop, then record
+   * the attempt `interrupted` whether or not it stopped. Resolves once that is persisted.
+   */
+  async interrupt(): Promise<void> {
+    this.abort('shutdown')
+    await new Promise((resolve) => setImmediate(resolve))
+    await this.finish({ kind: 'interrupted' })
+  }
+
+  private context(): HandlerContext {
+    return {
+      task: this.task,
+      executionId: this.executionId,
+      attempt: this.attempt,
+      signal: this.controller.signal,
+      progress: (fraction, message) => this.progress.report(fraction, message),
+      log: (message) => {
+        if (this.d.hooks.has('task:log')) this.d.hooks.emit('task:log', { ...this.base, message })
+        else console.log(`[${this.task.type} ${this.task.id} #${this.attempt}] ${message}`)
+      },
+      queue: this.d.queue,
+    }
+  }
+
+  /** setTimeout fires at once for delays over ~24.8 days; longer limits re-arm until the deadline. */
+  private armTimeout(deadline: number, ms: number): void {
+    const left = deadline - Date.now()
+    this.timer = setTimeout(() => (left > MAX_TIMER_MS ? this.armTimeout(deadline, ms) : this.timeout(ms)), Math.min(left, MAX_TIMER_MS))
+  }
+
+  private timeout(ms: number): void {
+    this.timer = null
+    if (this.settled) return
+    const reason = new TaskAborted('timeout', `the task timed out after ${ms} ms`)
+    if (!this.controller.signal.aborted) this.controller.abort(reason)
+    this.verdict('failure')
+    // Report now rather than when the handler stops: a handler that ignores its signal must not
+    // hold the task (and keep heartbeating it) past its time limit. Its slot stays taken until it stops.
+    void this.finish({ kind: 'timedOut', error: reason })
+  }
+
+  private onReport(r: ReportResult): void {
+    if (!r.accepted) this.leaseLost()
+    else if (r.cancelRequested) this.cancel()
+  }
+
+  private abort(kind: AbortReasonKind): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new TaskAborted(kind))
+  }
+
+  private verdict(v: Verdict): void {
+    if (this.verdictGiven) return
+    this.verdictGiven = true
+    this.d.onVerdict(this.task.type, v)
+  }
+
+  /** The one final report; later calls get the same promise. */
+  private finish(outcome: Outcome): Promise<void> {
+    this.final ??= (async () => {
+      this.d.heartbeats.remove(this.executionId)
+      if (outcome.kind === 'interrupted') this.progress.dispose()
+      else await this.progress.flush()
+      const { queue, hooks, escalation } = this.d
+      await report({ queue, hooks, escalation, base: this.base, startedAt: this.startedAt }, outcome)
+    })().catch((error) => this.d.onError(error, 'report'))
+    return this.final
+  }
+}

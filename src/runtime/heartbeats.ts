@@ -1,0 +1,48 @@
+import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { ReportResult } from '../queue/types.js'
+
+/**
+ * One timer for all running executions of a worker: every `heartbeatMs` each of them extends
+ * its lease by `leaseMs`. The heartbeats of one tick go to the store in one group commit, and
+ * an idle worker has no timer at all. An execution's first heartbeat comes at most
+ * `heartbeatMs` after its claim, so `heartbeatMs < leaseMs` keeps every lease alive.
+ */
+export class Heartbeats {
+  private readonly members = new Map<string, (report: ReportResult) => void>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly queue: TaskQueue,
+    private readonly heartbeatMs: number,
+    private readonly leaseMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** `onReport` hears each answer: `accepted: false` (lease lost) or `cancelRequested`. */
+  add(executionId: string, onReport: (report: ReportResult) => void): void {
+    this.members.set(executionId, onReport)
+    this.timer ??= setInterval(() => this.tick(), this.heartbeatMs)
+  }
+
+  remove(executionId: string): void {
+    this.members.delete(executionId)
+    if (this.members.size === 0) this.dispose()
+  }
+
+  dispose(): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  private tick(): void {
+    for (const [executionId, onReport] of this.members) {
+      this.queue.heartbeat(executionId, { leaseMs: this.leaseMs }).then(
+        (report) => {
+          // The execution may have finished while the heartbeat was being written.
+          if (this.members.has(executionId)) onReport(report)
+        },
+        (error) => this.onError(error),
+      )
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/** The agent worker runtime: `createWorker`, the errors handlers throw, and signal handling. */
+export {
+  type BreakerSnapshot,
+  type BreakerState,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  DEFAULT_BREAKER_THRESHOLD,
+} from './circuitBreaker.js'
+export {
+  createWorker,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_WORKER_LEASE_MS,
+} from './createWorker.js'
+export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './errors.js'
+export type { HookName, TaskHookEvent, WorkerHooks } from './hooks.js'
+export { DEFAULT_RUNNER_HEARTBEAT_MS } from './registry.js'
+export { type HandleSignalsOptions, handleSignals } from './signals.js'
+export type {
+  CircuitBreakerOptions,
+  EscalationRule,
+  Handler,
+  HandlerContext,
+  HandlerQueue,
+  Handlers,
+  Worker,
+  WorkerOptions,
+  WorkerState,
+} from './types.js'

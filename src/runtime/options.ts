@@ -1,0 +1,37 @@
+import { ValidationError } from '../errors.js'
+import type { WorkerOptions } from './types.js'
+
+const isInt = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= min
+const isMs = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isFinite(n) && n >= min
+
+/** Checks the options before anything starts; a bad option throws `ValidationError` naming it. */
+export const validateWorkerOptions = (o: WorkerOptions): void => {
+  const bad = (field: string, reason: string) => {
+    throw new ValidationError({ field, reason })
+  }
+  if (o.queue === undefined || o.queue === null) bad('queue', 'give the TaskQueue the worker claims from')
+  const types = Object.keys(o.handlers ?? {})
+  if (types.length === 0) bad('handlers', 'give at least one task type → handler')
+  for (const t of types) if (typeof o.handlers[t] !== 'function') bad(`handlers.${t}`, 'must be an async function (task, ctx) => result')
+  if (o.concurrency !== undefined && !(isInt(o.concurrency, 1) && o.concurrency <= 1000)) bad('concurrency', 'must be an integer 1–1000')
+  for (const [t, n] of Object.entries(o.concurrencyPerType ?? {})) {
+    if (!isInt(n, 0)) bad(`concurrencyPerType.${t}`, 'must be an integer ≥ 0')
+  }
+  if (o.heartbeatMs !== undefined && !isMs(o.heartbeatMs, 1)) bad('heartbeatMs', 'must be a number of ms ≥ 1')
+  if (o.leaseMs !== undefined && !isMs(o.leaseMs, 1)) bad('leaseMs', 'must be a number of ms ≥ 1')
+  if (o.shutdownGraceMs !== undefined && !isMs(o.shutdownGraceMs, 0)) bad('shutdownGraceMs', 'must be a number of ms ≥ 0')
+  if (o.runnerHeartbeatMs !== undefined && !isMs(o.runnerHeartbeatMs, 1)) bad('runnerHeartbeatMs', 'must be a number of ms ≥ 1')
+  if (o.runnerId !== undefined && (typeof o.runnerId !== 'string' || o.runnerId.length === 0)) bad('runnerId', 'must be a non-empty string')
+  if (o.circuitBreaker) {
+    const { threshold, cooldownMs } = o.circuitBreaker
+    if (threshold !== undefined && !isInt(threshold, 1)) bad('circuitBreaker.threshold', 'must be an integer ≥ 1')
+    if (cooldownMs !== undefined && !isMs(cooldownMs, 0)) bad('circuitBreaker.cooldownMs', 'must be a number of ms ≥ 0')
+  }
+  for (const [t, rule] of Object.entries(o.escalation ?? {})) {
+    for (const key of ['onFailure', 'onTimeout'] as const) {
+      const target = rule?.[key]
+      if (target !== undefined && (typeof target !== 'string' || target.length === 0)) bad(`escalation.${t}.${key}`, 'must be a task type')
+      if (target === t) bad(`escalation.${t}.${key}`, 'must be another type (escalating to itself would loop)')
+    }
+  }
+}

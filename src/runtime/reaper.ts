@@ -1,0 +1,93 @@
+import { queryDb } from '@livestore/livestore'
+import { Schema } from 'effect'
+import type { TaskQueue } from '../queue/TaskQueue.js'
+
+/** The earliest lease deadline among processing tasks: the only time the reaper has work. */
+export const earliestLease$ = queryDb(
+  {
+    query: `SELECT min(leaseUntil) AS leaseUntil FROM workerTasks WHERE status = 'processing'`,
+    schema: Schema.Array(Schema.Struct({ leaseUntil: Schema.NullOr(Schema.Number) })),
+    queriedTables: new Set(['workerTasks']),
+  },
+  { label: 'livequeue.runtime.earliestLease' },
+)
+
+/**
+ * The lease reaper, without polling: a subscription follows the earliest `leaseUntil` among
+ * processing tasks and keeps ONE timer armed just past it; when it fires, `expireLeases()`
+ * ends the stalled executions (their tasks retry by policy). Heartbeats move the deadline, so
+ * a healthy worker re-arms the timer and the reaper never commits. It also runs once at start,
+ * for executions a crashed process left behind.
+ */
+export class Reaper {
+  private timer: NodeJS.Timeout | null = null
+  private unsubscribe: (() => void) | null = null
+  private armedFor: number | null = null
+  private running: Promise<void> | null = null
+
+  constructor(
+    private readonly queue: TaskQueue,
+    /** Told which tasks were expired, so the worker can abort its own stale handlers. */
+    private readonly onExpired: (taskIds: string[]) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reap()
+    this.unsubscribe = this.queue.store.subscribe(earliestLease$, (rows) => {
+      const at = rows[0]?.leaseUntil ?? null
+      // Timers only, never a commit, inside the subscription callback.
+      this.arm(at)
+    })
+  }
+
+  stop(): void {
+    this.unsubscribe?.()
+    this.unsubscribe = null
+    this.arm(null)
+  }
+
+  /** Expires what is due now; waits for a reap already under way instead of racing it. */
+  reap(): Promise<void> {
+    this.running ??= this.queue
+      .expireLeases()
+      .then((ids) => {
+        if (ids.length > 0) this.onExpired(ids)
+      })
+      .catch(this.onError)
+      .finally(() => {
+        this.running = null
+      })
+    return this.running
+  }
+
+  private arm(at: number | null, minDelayMs = 0): void {
+    if (at === this.armedFor && minDelayMs === 0) return
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.armedFor = at
+    if (at === null) return
+    // `expireLeases` takes leases with `leaseUntil < now`: fire just after the deadline.
+    const delay = Math.max(minDelayMs, at - this.queue.now() + 1)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.armedFor = null
+      void this.reap().then(() => this.rearm())
+    }, delay)
+  }
+
+  /**
+   * After a reap the deadline may be unchanged (the subscription did not fire): look again. A
+   * deadline still in the past means the reap failed; wait a second rather than spin.
+   */
+  private rearm(): void {
+    if (this.unsubscribe === null) return
+    try {
+      const rows = this.queue.store.query(earliestLease$) as ReadonlyArray<{ leaseUntil: number | null }>
+      const at = rows[0]?.leaseUntil ?? null
+      this.arm(at, at !== null && at < this.queue.now() ? 1_000 : 0)
+    } catch (error) {
+      this.onError(error)
+    }
+  }
+}

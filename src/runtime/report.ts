@@ -1,0 +1,100 @@
+import type { FailOptions } from '../queue/fail.js'
+import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { Task } from '../queue/types.js'
+import { escalate, escalationTarget } from './escalation.js'
+import type { Hooks, TaskHookEvent } from './hooks.js'
+import type { EscalationRule } from './types.js'
+
+/** How an execution ended, as far as the runtime is concerned. */
+export type Outcome =
+  | { kind: 'success'; result: unknown }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'timedOut'; error: unknown }
+  | { kind: 'interrupted' }
+
+export type ReportDeps = {
+  queue: TaskQueue
+  hooks: Hooks
+  escalation: Record<string, EscalationRule> | undefined
+  base: TaskHookEvent
+  startedAt: number
+}
+
+/** `PermanentError` / `RetryAfter`, recognised by name too, so a second copy of this module (dist vs src) still works. */
+export const failOptionsFor = (error: unknown): FailOptions => {
+  const e = error as { name?: unknown; delayMs?: unknown } | null
+  if (e?.name === 'PermanentError') return { permanent: true }
+  if (e?.name === 'RetryAfter' && typeof e.delayMs === 'number') return { retryAfterMs: e.delayMs }
+  return {}
+}
+
+/** The task was asked to cancel while this execution holds it. Read from the store: the source of truth. */
+export const cancelRequested = (queue: TaskQueue, taskId: string, executionId: string): boolean => {
+  queue.owned.group.flushIfTouched([taskId])
+  const rows = queue.store.query({
+    query: `SELECT 1 FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId AND cancelRequested = 1`,
+    bindValues: { taskId, executionId },
+  }) as unknown[]
+  return rows.length > 0
+}
+
+/**
+ * The one final report of an execution. Precedence: a cancel request wins over any result
+ * (the task ends `cancelled`); then an interrupted attempt is given back; then success,
+ * timeout or failure. A report the queue does not accept (the lease expired, someone else holds the task)
+ * is recorded by the core in the activity stream and reported here through `task:ignored`.
+ */
+export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => {
+  const { queue, hooks, base } = d
+  const { executionId } = base
+  const taskId = base.task.id
+  if (cancelRequested(queue, taskId, executionId)) {
+    await queue.confirmCancelled(taskId, executionId)
+    hooks.emit('task:cancelled', base)
+    return
+  }
+  if (outcome.kind === 'interrupted') {
+    const res = await queue.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted' })
+    if (res.accepted) hooks.emit('task:interrupted', base)
+    else hooks.emit('task:ignored', { ...base, report: 'failure' })
+    return
+  }
+  if (outcome.kind === 'success') {
+    let accepted: boolean
+    try {
+      accepted = (await queue.complete(executionId, outcome.result)).accepted
+    } catch (error) {
+      // The result was refused (not plain JSON, over the size cap): the attempt failed.
+      return reportFailure(d, { kind: 'error', error })
+    }
+    if (accepted) hooks.emit('task:success', { ...base, result: outcome.result, durationMs: Date.now() - d.startedAt })
+    else hooks.emit('task:ignored', { ...base, report: 'completion' })
+    return
+  }
+  return reportFailure(d, outcome)
+}
+
+const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: unknown }>): Promise<void> => {
+  const { queue, hooks, base } = d
+  const timedOut = outcome.kind === 'timedOut'
+  const error = outcome.error
+  const res = await queue.fail(base.executionId, error, timedOut ? { outcome: 'timedOut' } : failOptionsFor(error))
+  if (!res.accepted) {
+    hooks.emit('task:ignored', { ...base, report: 'failure' })
+    return
+  }
+  const after: Task = await queue.get(base.task.id)
+  if (after.status === 'cancelled') {
+    hooks.emit('task:cancelled', base)
+    return
+  }
+  const final = after.status === 'failed'
+  hooks.emit('task:error', { ...base, error, timedOut, willRetry: !final })
+  if (!final) return
+  hooks.emit('task:failed', { ...base, error, timedOut })
+  const reason = timedOut ? 'timeout' : 'failure'
+  const target = escalationTarget(d.escalation, base.task.type, reason)
+  if (target === null) return
+  const { toTaskId } = await escalate(queue, after, base.executionId, target, reason, error)
+  hooks.emit('task:escalated', { ...base, toTaskId, toType: target, reason })
+}

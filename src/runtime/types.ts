@@ -1,0 +1,101 @@
+import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { Task } from '../queue/types.js'
+import type { BreakerSnapshot } from './circuitBreaker.js'
+import type { WorkerHooks } from './hooks.js'
+
+/**
+ * What a handler can reach of the queue: enough to fan out work (`enqueue`, `enqueueMany` with
+ * `dependsOn`) and to read other tasks' results (`get`). Kept narrow so a remote (HTTP) worker
+ * client can offer the same shape.
+ */
+export type HandlerQueue = Pick<TaskQueue, 'enqueue' | 'enqueueMany' | 'get'>
+
+/** The second argument of every handler. */
+export type HandlerContext<P = unknown> = {
+  /** The task as claimed (status `processing`, `attempts` = this attempt). */
+  readonly task: Task & { payload: P }
+  readonly executionId: string
+  /** 1 for the first attempt; an interrupted attempt (shutdown) is given back and repeats its number. */
+  readonly attempt: number
+  /**
+   * Aborted on timeout, cancellation, lease loss or forced shutdown; `signal.reason` is a
+   * `TaskAborted` whose `kind` says which. Pass it to anything that accepts a signal.
+   */
+  readonly signal: AbortSignal
+  /**
+   * Records progress (a fraction 0..1, an optional message). Throttled to about one event per
+   * second per execution (events are kept forever); the last value is always recorded before
+   * the task's final report. Never throws for a lost lease; throws `RangeError` for bad input.
+   */
+  progress(fraction: number, message?: string): void
+  /** A log line for this execution: goes to the `task:log` hook (stdout when no hook is set). Not an event. */
+  log(message: string): void
+  /** The queue, narrowed: enqueue follow-up work, read other tasks. */
+  readonly queue: HandlerQueue
+}
+
+/** A handler: a plain async function. Its return value (plain JSON) is the task's result. */
+export type Handler<P = any, R = unknown> = (task: Task & { payload: P }, ctx: HandlerContext<P>) => Promise<R>
+
+export type Handlers = Record<string, Handler>
+
+/** Where a task goes when it fails for good (`onFailure`) or times out on its last attempt (`onTimeout`; Default: `onFailure`). */
+export type EscalationRule = { onFailure?: string; onTimeout?: string }
+
+export type CircuitBreakerOptions = {
+  /** Consecutive failed attempts of one type that open its breaker. (Default: 5) */
+  threshold?: number
+  /** How long an open breaker stops claims of its type before one trial is let through. (Default: 60000) */
+  cooldownMs?: number
+}
+
+export type WorkerOptions = {
+  queue: TaskQueue
+  /** Task type → handler. The worker claims only these types. */
+  handlers: Handlers
+  /** Handlers running at once, over all types. (Default: 3) */
+  concurrency?: number
+  /** Per-type caps below `concurrency`. (Default: none) */
+  concurrencyPerType?: Record<string, number>
+  /** Only claim from these named queues. (Default: all) */
+  queues?: ReadonlyArray<string>
+  /** This worker's id in the runner registry and on every claim. (Default: `${hostname}:${pid}:${random}`) */
+  runnerId?: string
+  /** How often a running execution extends its lease. Keep it well below `leaseMs`. (Default: 30000) */
+  heartbeatMs?: number
+  /** How long a claim (and each heartbeat) holds the task. (Default: 120000) */
+  leaseMs?: number
+  /** How long `stop()` lets running handlers finish before aborting them. (Default: 30000) */
+  shutdownGraceMs?: number
+  /** How often the runner registry hears that this worker is alive. (Default: 60000) */
+  runnerHeartbeatMs?: number
+  /** Per-type escalation targets. (Default: none) */
+  escalation?: Record<string, EscalationRule>
+  /** Per-type circuit breaker, or `false` to turn it off. (Default: threshold 5, cool-down 60 s) */
+  circuitBreaker?: CircuitBreakerOptions | false
+  /** Lifecycle hooks for logging and metrics; separate from the synced events. */
+  hooks?: Partial<WorkerHooks>
+}
+
+export type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped'
+
+export type Worker = {
+  readonly runnerId: string
+  /** The types this worker claims (its handlers' keys). */
+  readonly types: ReadonlyArray<string>
+  state(): WorkerState
+  /** Registers the runner, reaps expired leases once, then claims reactively. Resolves once registered. */
+  start(): Promise<void>
+  /**
+   * Stops claiming, lets running handlers finish within `shutdownGraceMs`, then aborts the rest
+   * and records them `interrupted` (attempt given back), then commits RunnerStopped. A second
+   * call with `{ force: true }` skips the rest of the grace period. Resolves once all is persisted.
+   */
+  stop(opts?: { force?: boolean }): Promise<void>
+  /** Executions running now (handlers not yet settled). */
+  running(): number
+  /** Circuit breaker state per type. */
+  breakers(): Record<string, BreakerSnapshot>
+  /** Adds a hook listener; returns a function that removes it. */
+  on<K extends keyof WorkerHooks>(name: K, fn: WorkerHooks[K]): () => void
+}
