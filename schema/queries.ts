@@ -79,3 +79,13 @@ export const latestActivity$ = queryDb(
   },
   { label: 'livequeue.latestActivity' },
 )
+
+/** The newest activity `seq`: changes with every new entry, so a subscription follows the stream. */
+export const activityHead$ = queryDb(
+  {
+    query: 'SELECT max(seq) AS seq FROM activity',
+    schema: Schema.Array(Schema.Struct({ seq: Schema.NullOr(Schema.Number) })),
+    queriedTables: new Set(['activity']),
+  },
+  { label: 'livequeue.activityHead', map: (rows) => rows[0]?.seq ?? 0 },
+)

@@ -9,6 +9,7 @@ import { requeueStuckCommand } from './commands/requeueStuck.js'
 import { resumeCommand } from './commands/resume.js'
 import { retryCommand } from './commands/retry.js'
 import { runnersCommand } from './commands/runners.js'
+import { serveCommand } from './commands/serve.js'
 import { showCommand } from './commands/show.js'
 import { statsCommand } from './commands/stats.js'
 import { runCli } from './run.js'
@@ -41,7 +42,8 @@ export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   pruneCommand,
   requeueStuckCommand,
   runnersCommand,
-  // serve and worker go here.
+  serveCommand,
+  // worker goes here.
 ]
 
 export const rootCommand = Command.make('livequeue').pipe(

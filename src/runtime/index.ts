@@ -15,7 +15,7 @@ export {
 export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './errors.js'
 export type { HookName, TaskHookEvent, WorkerHooks } from './hooks.js'
 export { DEFAULT_RUNNER_HEARTBEAT_MS } from './registry.js'
-export { type HandleSignalsOptions, handleSignals } from './signals.js'
+export { type HandleSignalsOptions, handleSignals, onShutdownSignals, type Stoppable } from './signals.js'
 export type {
   CircuitBreakerOptions,
   EscalationRule,

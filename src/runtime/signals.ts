@@ -17,34 +17,54 @@ export type HandleSignalsOptions = {
  * handlers are aborted at once, and the store is still flushed before the exit.
  * Returns a function that removes the listeners.
  */
-export const handleSignals = (worker: Worker, queue: TaskQueue, opts: HandleSignalsOptions = {}): (() => void) => {
+export const handleSignals = (worker: Worker, queue: TaskQueue, opts: HandleSignalsOptions = {}): (() => void) =>
+  onShutdownSignals(
+    {
+      running: () => worker.running(),
+      stop: async ({ force }) => {
+        if (force) return worker.stop({ force: true })
+        const log = opts.log ?? logToStderr
+        try {
+          await worker.stop()
+        } catch (error) {
+          log(`stopping the worker failed: ${(error as Error)?.message ?? String(error)}`)
+        }
+        await queue.close()
+      },
+    },
+    opts,
+  )
+
+const logToStderr = (message: string) => process.stderr.write(`livequeue: ${message}\n`)
+
+/** Something that stops gracefully, or at once with `force` (a worker with its queue, a whole host). */
+export type Stoppable = { running(): number; stop(opts: { force: boolean }): Promise<void> }
+
+/**
+ * The signal protocol shared by workers and the host: the first signal calls `stop({ force:
+ * false })` and exits 0 when it resolves (1 if it throws); a second calls `stop({ force: true })`
+ * while the first is still finishing.
+ */
+export const onShutdownSignals = (target: Stoppable, opts: HandleSignalsOptions = {}): (() => void) => {
   const signals = opts.signals ?? ['SIGINT', 'SIGTERM']
   const exit = opts.exit ?? ((code: number) => process.exit(code))
-  const log = opts.log ?? ((message: string) => process.stderr.write(`livequeue: ${message}\n`))
+  const log = opts.log ?? logToStderr
   let received = 0
   const onSignal = (signal: NodeJS.Signals) => {
     received++
     if (received > 1) {
       log(`${signal} again: aborting running tasks now`)
-      void worker.stop({ force: true })
+      void target.stop({ force: true })
       return
     }
-    log(`${signal}: stopping (no new tasks; ${worker.running()} running get the grace period; send again to abort them)`)
-    void (async () => {
-      let code = 0
-      try {
-        await worker.stop()
-      } catch (error) {
-        log(`stopping the worker failed: ${(error as Error)?.message ?? String(error)}`)
-      }
-      try {
-        await queue.close()
-      } catch (error) {
-        log(`closing the queue failed: ${(error as Error)?.message ?? String(error)}`)
-        code = 1
-      }
-      exit(code)
-    })()
+    log(`${signal}: stopping (no new tasks; ${target.running()} running get the grace period; send again to abort them)`)
+    target.stop({ force: false }).then(
+      () => exit(0),
+      (error) => {
+        log(`stopping failed: ${(error as Error)?.message ?? String(error)}`)
+        exit(1)
+      },
+    )
   }
   for (const s of signals) process.on(s, onSignal)
   return () => {

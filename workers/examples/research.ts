@@ -1,6 +1,12 @@
 import type { Handler } from '../../src/runtime/index.js'
 
-export type ResearchPayload = { topic: string; /** (Default: three generic questions about the topic) */ questions?: string[] }
+export type ResearchPayload = {
+  topic: string
+  /** (Default: three generic questions about the topic) */
+  questions?: string[]
+  /** Passed on to each step. (Default: the step's own) */
+  thinkMs?: number
+}
 export type ResearchResult = { stepTaskIds: string[]; reportTaskId: string }
 
 /**
@@ -15,7 +21,7 @@ export const research: Handler<ResearchPayload, ResearchResult> = async (task, c
   const steps = await ctx.queue.enqueueMany(
     questions.map((question, i) => ({
       type: 'research-step',
-      payload: { topic, question },
+      payload: { topic, question, ...(task.payload.thinkMs ? { thinkMs: task.payload.thinkMs } : {}) },
       queue: task.queue,
       priority: task.priority,
       idempotencyKey: `${task.id}:step:${i}`,

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Handler, PermanentError } from '../../src/runtime/index.js'
 
-export type SummarizePayload = { text: string; /** Characters per chunk. (Default: 400) */ chunkSize?: number }
+export type SummarizePayload = {
+  text: string
+  /** Characters per chunk. (Default: 400) */
+  chunkSize?: number
+  /** How long each chunk's stand-in "model call" takes, in ms. (Default: 20) */
+  thinkMs?: number
+}
 export type SummarizeResult = { summary: string; chunks: number; words: number }
 
 /** Splits on whitespace into chunks of at most `size` characters (a long word gets its own chunk). */
@@ -30,13 +36,13 @@ const firstSentence = (chunk: string): string => {
  * timeout or a forced shutdown stops it between chunks.
  */
 export const summarize: Handler<SummarizePayload, SummarizeResult> = async (task, ctx) => {
-  const { text, chunkSize = 400 } = task.payload ?? ({} as SummarizePayload)
+  const { text, chunkSize = 400, thinkMs = 20 } = task.payload ?? ({} as SummarizePayload)
   // Bad input does not get better with retries: fail for good.
   if (typeof text !== 'string' || text.trim() === '') throw new PermanentError('payload.text must be a non-empty string')
   const chunks = chunksOf(text, chunkSize)
   const parts: string[] = []
   for (const [i, chunk] of chunks.entries()) {
-    await sleep(20, undefined, { signal: ctx.signal }) // "thinking"; rejects at once if the signal aborts
+    await sleep(thinkMs, undefined, { signal: ctx.signal }) // "thinking"; rejects at once if the signal aborts
     parts.push(firstSentence(chunk))
     ctx.progress((i + 1) / chunks.length, `chunk ${i + 1} of ${chunks.length}`)
   }

@@ -1,0 +1,42 @@
+import { Command, Options } from '@effect/cli'
+import { Effect, Option } from 'effect'
+import { CommandFailed } from '../errors.js'
+import { common } from '../options.js'
+import { boundedInteger } from '../parse.js'
+
+const workers = Options.text('workers').pipe(
+  Options.withPseudoName('MODULE'),
+  Options.withDescription('A handlers module (default export: task type → handler) run by in-process workers.'),
+  Options.optional,
+)
+const concurrency = boundedInteger('concurrency', 1, 1000, 'In-process handler slots. (Default: 3)').pipe(Options.optional)
+const demo = Options.boolean('demo').pipe(Options.withDescription('Enqueue example work every 15 s (what `npm start` does).'))
+const quiet = Options.boolean('quiet').pipe(Options.withDescription('Do not print the activity stream.'))
+
+/**
+ * `livequeue serve`: the queue host. It owns the data dir (one process per store), runs the
+ * in-process workers and prints the activity stream live. SIGINT/SIGTERM stop it gracefully
+ * (running tasks finish within the grace period, the store is flushed) and it exits 0; a second
+ * signal aborts the running tasks (recorded as interrupted, retried later) and still flushes.
+ */
+export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet }, (c) =>
+  Effect.gen(function* () {
+    const { startHost } = yield* Effect.promise(() => import('../../host/startHost.js'))
+    const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
+    const host = yield* Effect.tryPromise({
+      try: () =>
+        startHost({
+          ...(c.dataDir ? { dataDir: c.dataDir } : {}),
+          ...(Option.isSome(c.workers) ? { workers: c.workers.value } : {}),
+          ...(Option.isSome(c.concurrency) ? { concurrency: c.concurrency.value } : {}),
+          demo: c.demo,
+          followActivity: !c.quiet,
+        }),
+      catch: (error) => new CommandFailed({ error, json: c.json }),
+    })
+    onShutdownSignals({ running: () => host.worker?.running() ?? 0, stop: ({ force }) => host.stop({ force }) })
+    // Runs until a signal: the handler above stops the host and exits; the CLI runtime's own
+    // interrupt on SIGINT must not cut that short, hence uninterruptible.
+    return yield* Effect.uninterruptible(Effect.never)
+  }),
+).pipe(Command.withDescription('Run the queue host: owns the data dir, runs in-process workers, prints activity live.'))

@@ -1,0 +1,31 @@
+import type { TaskQueue } from '../src/queue/TaskQueue.js'
+import type { EnqueueInput } from '../src/queue/types.js'
+
+const DOCUMENT =
+  'Event sourcing keeps every change as an event. The current state is a fold over the events. ' +
+  'LiveStore materializes events into SQLite tables and keeps them reactive. A task queue built on ' +
+  'it gets its history, its live view and its durability from the same log. '
+
+/** One round of example work: a summary, a research fan-out, a flaky call. */
+const round = (n: number): EnqueueInput[] => [
+  { type: 'summarize', payload: { text: DOCUMENT.repeat(4 + (n % 5)), chunkSize: 200, thinkMs: 800 }, tags: ['demo'] },
+  { type: 'research', payload: { topic: ['event sourcing', 'LiveStore', 'task queues', 'AI agents'][n % 4], thinkMs: 2_000 }, priority: 'high', tags: ['demo'] },
+  { type: 'flaky', payload: { failTimes: n % 3 === 2 ? 5 : 1 }, maxAttempts: 3, backoff: { strategy: 'exponential', baseMs: 500 }, tags: ['demo'] },
+]
+
+/**
+ * `serve --demo`: enqueues a round of example work now and every `everyMs`, so a fresh
+ * `npm start` shows the example agents busy. Returns a function that stops it.
+ */
+export const startDemoProducer = (queue: TaskQueue, everyMs = 15_000, log: (line: string) => void = () => {}): (() => void) => {
+  let n = 0
+  const enqueueRound = () => {
+    queue.enqueueMany(round(n++)).then(
+      (tasks) => log(`demo: enqueued ${tasks.map((t) => t.type).join(', ')}`),
+      (error) => log(`demo: enqueue failed: ${(error as Error).message}`),
+    )
+  }
+  enqueueRound()
+  const timer = setInterval(enqueueRound, everyMs)
+  return () => clearInterval(timer)
+}
