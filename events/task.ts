@@ -19,6 +19,8 @@ export const QueuedTask = Schema.Struct({
   tags: Schema.Array(Schema.String),
   metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   escalatedFrom: Schema.NullOr(Schema.String),
+  /** Who enqueued it (an HTTP token's name), for producers who may cancel or retry only their own. */
+  createdBy: Schema.NullOr(Schema.String),
 })
 export type QueuedTask = typeof QueuedTask.Type
 

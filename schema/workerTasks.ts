@@ -41,6 +41,7 @@ export const workerTasks = State.SQLite.table({
     finishedAt: State.SQLite.integer({ nullable: true }),
     escalatedFrom: State.SQLite.text({ nullable: true }),
     escalatedTo: State.SQLite.text({ nullable: true }),
+    createdBy: State.SQLite.text({ nullable: true }),
   },
   indexes: [
     // The next-task query: pending tasks in claim order.

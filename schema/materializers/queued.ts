@@ -14,7 +14,7 @@ const TASKS = `(SELECT key AS k,
     value ->> '$.maxAttempts' AS maxAttempts, value -> '$.backoff' AS backoff,
     value ->> '$.timeoutMs' AS timeoutMs, value -> '$.dependsOn' AS dependsOn,
     value ->> '$.idempotencyKey' AS idempotencyKey, value -> '$.tags' AS tags,
-    value -> '$.metadata' AS metadata, value ->> '$.escalatedFrom' AS escalatedFrom
+    value -> '$.metadata' AS metadata, value ->> '$.escalatedFrom' AS escalatedFrom, value ->> '$.createdBy' AS createdBy
   FROM json_each($tasks))`
 
 const IS_NEW = `NOT EXISTS (SELECT 1 FROM workerTasks x WHERE x.id = n.id OR x.idempotencyKey = n.idempotencyKey)`
@@ -47,11 +47,11 @@ export const queuedWrites = (tasks: ReadonlyArray<QueuedTask>): SqlWrite[] => {
     write(
       `INSERT OR IGNORE INTO workerTasks (id, type, queue, payload, priority, claimRank, status, processAfter,
          createdAt, updatedAt, attempts, maxAttempts, backoff, timeoutMs, dependsOn, blockedBy, idempotencyKey,
-         tags, metadata, cancelRequested, escalatedFrom)
+         tags, metadata, cancelRequested, escalatedFrom, createdBy)
        SELECT n.id, n.type, n.queue, n.payload, n.priority, 100 - n.priority, 'pending', n.processAfter,
          n.createdAt, n.createdAt, 0, n.maxAttempts, n.backoff, n.timeoutMs, n.dependsOn,
          json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.status = 'completed' AND p.id IN (SELECT value FROM json_each(n.dependsOn))),
-         n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom
+         n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom, n.createdBy
        FROM ${TASKS} n ORDER BY n.k`,
       binds,
       'workerTasks',

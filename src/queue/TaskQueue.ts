@@ -8,14 +8,17 @@ import { type ClaimOptions, claim } from './claim.js'
 import { complete } from './complete.js'
 import type { QueueContext } from './context.js'
 import { enqueue, enqueueMany } from './enqueue.js'
+import { type EscalationInput, escalate } from './escalate.js'
 import { expireLeases, requeueStuck } from './expireLeases.js'
 import { type FailOptions, type FailResult, fail } from './fail.js'
 import { heartbeat, progress } from './heartbeat.js'
 import { list } from './list.js'
 import { pause, resume } from './pause.js'
+import { query } from './query.js'
 import { type PruneOptions, prune } from './prune.js'
 import { get } from './read.js'
 import { retry } from './retry.js'
+import { type Runner, type RunnerInfo, runnerHeartbeat, runnerStarted, runnerStopped, runners } from './runners.js'
 import { stats } from './stats.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from './types.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validateInput.js'
@@ -74,15 +77,12 @@ export class TaskQueue {
     return fn(this.ctx)
   }
 
-  enqueue(input: EnqueueInput): Promise<Task> {
-    return this.useAsync((ctx) => enqueue(ctx, input))
+  /** `by.createdBy`: who enqueued it (the HTTP server passes the token's name). */
+  enqueue(input: EnqueueInput, by: { createdBy?: string } = {}): Promise<Task> {
+    return this.useAsync((ctx) => enqueue(ctx, input, by))
   }
-  enqueueMany(inputs: ReadonlyArray<EnqueueInput>): Promise<Task[]> {
-    return this.useAsync((ctx) => enqueueMany(ctx, inputs))
-  }
-  /** @internal Escalation: a linked task carrying the original's payload and error. */
-  enqueueEscalation(input: EnqueueInput, fromTaskId: string): Promise<Task[]> {
-    return this.useAsync((ctx) => enqueueMany(ctx, [input], { escalatedFrom: fromTaskId }))
+  enqueueMany(inputs: ReadonlyArray<EnqueueInput>, by: { createdBy?: string } = {}): Promise<Task[]> {
+    return this.useAsync((ctx) => enqueueMany(ctx, inputs, by))
   }
 
   async get(taskId: string): Promise<Task> {
@@ -115,6 +115,14 @@ export class TaskQueue {
   requeueStuck(): Promise<string[]> {
     return this.useAsync((ctx) => requeueStuck(ctx))
   }
+  /** The worker registry, most recently seen first. */
+  async runners(): Promise<Runner[]> {
+    return this.use((ctx) => runners(ctx))
+  }
+  /** Read-only SQL over the state tables (a single SELECT). */
+  async query(sql: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
+    return this.use((ctx) => query(ctx, sql))
+  }
   /** Resolves with the task once it is completed, failed or cancelled. */
   wait(taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> {
     return this.useAsync((ctx) => wait(ctx, taskId, opts))
@@ -139,6 +147,20 @@ export class TaskQueue {
   /** The worker's side of a cancel: its handler stopped. */
   confirmCancelled(taskId: string, executionId: string): Promise<void> {
     return this.useAsync((ctx) => confirmCancelled(ctx, taskId, executionId))
+  }
+  /** Re-routes a task that failed for good or timed out to another type (a linked task). */
+  escalate(input: EscalationInput): Promise<Task> {
+    return this.useAsync((ctx) => escalate(ctx, input))
+  }
+  /** The worker registry: a runtime came up, is alive, stopped. */
+  runnerStarted(info: RunnerInfo): Promise<void> {
+    return this.useAsync((ctx) => runnerStarted(ctx, info))
+  }
+  runnerHeartbeat(runnerId: string): Promise<void> {
+    return this.useAsync((ctx) => runnerHeartbeat(ctx, runnerId))
+  }
+  runnerStopped(runnerId: string): Promise<void> {
+    return this.useAsync((ctx) => runnerStopped(ctx, runnerId))
   }
   /** A worker's circuit breaker changed state (shown by `stats()` and in the activity stream). */
   recordBreaker(change: Omit<BreakerRow, 'changedAt'>): Promise<void> {

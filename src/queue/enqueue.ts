@@ -38,7 +38,7 @@ export const taskFromQueued = (p: QueuedPayload): Task => ({
 export const enqueueMany = async (
   ctx: QueueContext,
   inputs: ReadonlyArray<EnqueueInput>,
-  extra: { escalatedFrom?: string } = {},
+  extra: { escalatedFrom?: string; createdBy?: string } = {},
 ): Promise<Task[]> => {
   const now = ctx.now()
   const many = inputs.length !== 1
@@ -73,7 +73,7 @@ export const enqueueMany = async (
     }
     batchIds.set(p.id, fresh.length)
     results.push(fresh.length)
-    fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null })
+    fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null, createdBy: extra.createdBy ?? null })
   }
 
   checkDependencies(ctx, fresh, batchIds, at)
@@ -91,8 +91,8 @@ export const enqueueMany = async (
   )
 }
 
-export const enqueue = async (ctx: QueueContext, input: EnqueueInput): Promise<Task> => {
-  const [task] = await enqueueMany(ctx, [input])
+export const enqueue = async (ctx: QueueContext, input: EnqueueInput, extra: { createdBy?: string } = {}): Promise<Task> => {
+  const [task] = await enqueueMany(ctx, [input], extra)
   return task as Task
 }
 

@@ -33,6 +33,7 @@ export const taskFromRow = (row: WorkerTaskRow): Task => ({
   finishedAt: row.finishedAt,
   escalatedFrom: row.escalatedFrom,
   escalatedTo: row.escalatedTo,
+  createdBy: row.createdBy,
 })
 
 export const executionFromRow = (row: TaskExecutionRow): Execution => ({

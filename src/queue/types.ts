@@ -82,6 +82,8 @@ export type Task = {
   finishedAt: number | null
   escalatedFrom: string | null
   escalatedTo: string | null
+  /** Who enqueued it over HTTP (the token's name), else null. */
+  createdBy: string | null
   /** Set by `enqueue` when an existing task with the same idempotency key was returned. */
   deduplicated?: boolean
   /** Set by `get`: every execution, oldest first. */

@@ -114,6 +114,7 @@ export const validateEnqueueInput = (
     tags: [...(i.tags ?? [])],
     metadata: JSON.parse(JSON.stringify(metadata)),
     escalatedFrom: null,
+    createdBy: null,
   }
 }
 

@@ -1,5 +1,3 @@
-import { events } from '../../events/index.js'
-import { toErrorInfo } from '../queue/fail.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
 import type { EscalationRule } from './types.js'
@@ -16,12 +14,7 @@ export const escalationTarget = (rules: Record<string, EscalationRule> | undefin
   return (reason === 'timeout' ? (rule.onTimeout ?? rule.onFailure) : rule.onFailure) ?? null
 }
 
-/**
- * Enqueues the linked task (payload: the original payload, the error, where it came from) and
- * records `TaskEscalated` on the original. The idempotency key ties the escalation to the
- * execution that ended the task, so doing this twice (a retry of the report) adds one task.
- * Same queue and priority as the original, so the escalation is not starved by other work.
- */
+/** Enqueues the linked task and records `TaskEscalated` (the core's `escalate`: idempotent per execution). */
 export const escalate = async (
   queue: TaskQueue,
   task: Task,
@@ -30,20 +23,6 @@ export const escalate = async (
   reason: EscalationReason,
   error: unknown,
 ): Promise<{ toTaskId: string }> => {
-  const [linked] = await queue.enqueueEscalation(
-    {
-      type: toType,
-      payload: { original: task.payload, error: toErrorInfo(error), fromTaskId: task.id, reason },
-      queue: task.queue,
-      priority: task.priority,
-      idempotencyKey: `escalation:${task.id}:${executionId}`,
-      metadata: { escalatedFrom: task.id, fromType: task.type, reason },
-    },
-    task.id,
-  )
-  const toTaskId = (linked as Task).id
-  // Already escalated by an earlier try of this same report: the event is there too.
-  if ((linked as Task).deduplicated) return { toTaskId }
-  await queue.owned.group.submit([events.taskEscalated({ taskId: task.id, toTaskId, toType, reason, at: queue.now() })], [task.id])
-  return { toTaskId }
+  const linked = await queue.escalate({ taskId: task.id, executionId, toType, reason, error })
+  return { toTaskId: linked.id }
 }

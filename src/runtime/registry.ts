@@ -1,5 +1,4 @@
 import * as os from 'node:os'
-import { events } from '../../events/index.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 
 /** A runner id that says where the worker runs: `${hostname}:${pid}:${6 random chars}`. */
@@ -24,18 +23,9 @@ export class RunnerRegistration {
   ) {}
 
   async started(info: { types: ReadonlyArray<string>; concurrency: number }): Promise<void> {
-    await this.queue.owned.group.submit([
-      events.runnerStarted({
-        runnerId: this.runnerId,
-        host: os.hostname(),
-        pid: process.pid,
-        types: [...info.types],
-        concurrency: info.concurrency,
-        at: this.queue.now(),
-      }),
-    ])
+    await this.queue.runnerStarted({ runnerId: this.runnerId, types: info.types, concurrency: info.concurrency })
     this.timer = setInterval(() => {
-      this.queue.owned.group.submit([events.runnerHeartbeat({ runnerId: this.runnerId, at: this.queue.now() })]).catch(this.onError)
+      this.queue.runnerHeartbeat(this.runnerId).catch(this.onError)
     }, this.heartbeatMs)
     // The registry heartbeat alone must not keep a process alive.
     this.timer.unref()
@@ -44,6 +34,6 @@ export class RunnerRegistration {
   async stopped(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
-    await this.queue.owned.group.submit([events.runnerStopped({ runnerId: this.runnerId, at: this.queue.now() })])
+    await this.queue.runnerStopped(this.runnerId)
   }
 }

@@ -12,6 +12,9 @@ import type { PersistenceWatch } from './persistence.js'
  * Reads must see writes: an operation that reads a task written by the open batch calls
  * `flushIfTouched` first, which commits the batch at once (the persistence wait stays shared).
  */
+/** Events per group commit before it is committed without waiting for the turn to end. */
+export const MAX_BATCH_EVENTS = 1_000
+
 export class GroupCommit {
   private batch: AnyEvent[] = []
   private batchWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
@@ -30,7 +33,10 @@ export class GroupCommit {
     for (const e of events) this.batch.push(e)
     for (const k of touchedKeys) this.touched.add(k)
     const done = new Promise<void>((resolve, reject) => this.batchWaiters.push({ resolve, reject }))
-    this.scheduled ??= setImmediate(() => this.flush())
+    // A cap keeps one commit from blocking the event loop for long: 10,000 concurrent enqueues in
+    // one commit blocked it for 1.1 s and acknowledged nothing until all were persisted.
+    if (this.batch.length >= MAX_BATCH_EVENTS) this.flush()
+    else this.scheduled ??= setImmediate(() => this.flush())
     return done
   }
 

@@ -1,0 +1,49 @@
+import { events } from '../../events/index.js'
+import type { QueueContext } from './context.js'
+import { enqueueMany } from './enqueue.js'
+import { toErrorInfo } from './fail.js'
+import { readTaskRow } from './read.js'
+import { taskFromRow } from './rows.js'
+import type { Task } from './types.js'
+
+export type EscalationInput = {
+  /** The task that failed for good or timed out. */
+  taskId: string
+  /** The execution that ended it: ties the escalation to it, so reporting twice adds one task. */
+  executionId: string
+  toType: string
+  reason: 'failure' | 'timeout'
+  error: unknown
+}
+
+/**
+ * Re-routes a task: enqueues a linked task of `toType` (payload: the original payload, the
+ * error, where it came from; same queue and priority, so it is not starved) and records
+ * `TaskEscalated` on the original. Idempotent per execution. Resolves with the linked task.
+ */
+export const escalate = async (ctx: QueueContext, input: EscalationInput): Promise<Task> => {
+  const task = taskFromRow(readTaskRow(ctx, input.taskId))
+  const [linked] = await enqueueMany(
+    ctx,
+    [
+      {
+        type: input.toType,
+        payload: { original: task.payload, error: toErrorInfo(input.error), fromTaskId: task.id, reason: input.reason },
+        queue: task.queue,
+        priority: task.priority,
+        idempotencyKey: `escalation:${task.id}:${input.executionId}`,
+        metadata: { escalatedFrom: task.id, fromType: task.type, reason: input.reason },
+      },
+    ],
+    { escalatedFrom: task.id },
+  )
+  const toTask = linked as Task
+  // Already escalated by an earlier report of this same execution: the event is there too.
+  if (!toTask.deduplicated) {
+    await ctx.owned.group.submit(
+      [events.taskEscalated({ taskId: task.id, toTaskId: toTask.id, toType: input.toType, reason: input.reason, at: ctx.now() })],
+      [task.id],
+    )
+  }
+  return toTask
+}
