@@ -1,0 +1,18 @@
+import { openQueue } from '../../src/index.js'
+import type { OpenSubject } from '../subject.js'
+
+const RUNNER_ID = 'bench-runner'
+
+/** livequeue on an fs store in `dir`: every promise resolves only after persistence (DESIGN fact 1). */
+export const openLivequeue: OpenSubject = async (dir) => {
+  const queue = await openQueue({ dataDir: dir })
+  return {
+    name: 'livequeue',
+    enqueue: (task) => queue.enqueue(task),
+    enqueueMany: (tasks) => queue.enqueueMany(tasks),
+    claim: (limit) => queue.claim({ runnerId: RUNNER_ID, limit }),
+    complete: (executionId) => queue.complete(executionId, null),
+    count: async (status) => (await queue.stats()).byStatus[status],
+    close: () => queue.close(),
+  }
+}

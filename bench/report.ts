@@ -1,0 +1,50 @@
+import { type Machine, machineLine } from './machine.js'
+import type { Timing } from './measure.js'
+
+export type Row = {
+  name: string
+  label: string
+  livequeue: Timing
+  sqlite: Timing
+  /** livequeue ops/s ÷ better-sqlite3 ops/s. */
+  ratio: number
+}
+
+export type Report = {
+  machine: Machine
+  settings: { tasks: number; sqliteSynchronous: string; livequeue: string; code: string }
+  rows: Row[]
+}
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+export const formatCount = (n: number): string => int.format(n)
+
+const rate = (t: Timing): string => `${int.format(t.opsPerSec)} tasks/s`
+
+const ratio = (r: number): string => (r >= 0.1 ? `${r.toFixed(2)}×` : r >= 0.001 ? `${r.toFixed(3)}×` : `${r.toExponential(1)}×`)
+
+/** The label, with a note when livequeue ran fewer tasks than the baseline. */
+const label = (row: Row): string =>
+  row.livequeue.ops === row.sqlite.ops ? row.label : `${row.label} [livequeue: ${formatCount(row.livequeue.ops)} tasks]`
+
+/** One aligned table: measure | livequeue | better-sqlite3 | ratio, then the settings and the machine. */
+export const formatTable = (report: Report): string => {
+  const header = ['measure', 'livequeue', 'better-sqlite3', 'ratio']
+  const cells = report.rows.map((row) => [label(row), rate(row.livequeue), rate(row.sqlite), ratio(row.ratio)])
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => (r[c] as string).length)))
+  const line = (r: ReadonlyArray<string>) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  ')
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.map(line),
+    '',
+    `livequeue: ${report.settings.livequeue} (code: ${report.settings.code})`,
+    `better-sqlite3: WAL, synchronous=${report.settings.sqliteSynchronous}`,
+    `ratio = livequeue tasks/s ÷ better-sqlite3 tasks/s`,
+    machineLine(report.machine),
+  ].join('\n')
+}
+
+export const formatJson = (report: Report): string => JSON.stringify(report, null, 2)

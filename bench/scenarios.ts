@@ -1,0 +1,54 @@
+import { drainByTen, drainOneByOne, enqueueBatched, enqueueConcurrent, enqueueSequential, type Workload } from './workloads.js'
+
+export type Scenario = {
+  /** For `--only`. */
+  name: string
+  /** The row's label for `n` tasks. */
+  label: (n: string) => string
+  workload: Workload
+  /** The status every task must end in. */
+  expect: 'pending' | 'completed'
+  /**
+   * livequeue runs at most this many tasks: one awaited LiveStore commit per step costs ~10–25 ms
+   * here, so 10,000 sequential steps would take minutes. `--uncapped` lifts it.
+   */
+  livequeueCap?: number
+}
+
+/** The cap for the measures that await one commit at a time. */
+export const SEQUENTIAL_CAP = 1000
+
+export const SCENARIOS: ReadonlyArray<Scenario> = [
+  {
+    name: 'enqueue-concurrent',
+    label: (n) => `enqueue ×${n}, all calls in flight at once`,
+    workload: enqueueConcurrent,
+    expect: 'pending',
+  },
+  {
+    name: 'enqueue-sequential',
+    label: (n) => `enqueue ×${n}, one at a time (await each)`,
+    workload: enqueueSequential,
+    expect: 'pending',
+    livequeueCap: SEQUENTIAL_CAP,
+  },
+  {
+    name: 'enqueue-many',
+    label: (n) => `enqueueMany ×${n}, batches of 1,000`,
+    workload: enqueueBatched,
+    expect: 'pending',
+  },
+  {
+    name: 'drain-1',
+    label: (n) => `drain ${n}: claim 1 + complete, sequential`,
+    workload: drainOneByOne,
+    expect: 'completed',
+    livequeueCap: SEQUENTIAL_CAP,
+  },
+  {
+    name: 'drain-10',
+    label: (n) => `drain ${n}: claim 10 + 10 completes at once`,
+    workload: drainByTen,
+    expect: 'completed',
+  },
+]
