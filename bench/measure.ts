@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 
 /** One timed run: how many operations (tasks) in how many milliseconds. */
-export type Timing = { ops: number; ms: number; opsPerSec: number }
+export type Timing = { ops: number; ms: number; opsPerSec: number; latency?: { p50: number; p99: number } }
 
 /** Operations per second for `ops` operations in `ms` milliseconds. */
 export const opsPerSec = (ops: number, ms: number): number => (ms > 0 ? (ops * 1000) / ms : Number.POSITIVE_INFINITY)

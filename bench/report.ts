@@ -20,7 +20,8 @@ const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 
 export const formatCount = (n: number): string => int.format(n)
 
-const rate = (t: Timing): string => `${int.format(t.opsPerSec)} tasks/s`
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0))
+const rate = (t: Timing): string => (t.latency ? `p50 ${ms(t.latency.p50)} ms, p99 ${ms(t.latency.p99)} ms` : `${int.format(t.opsPerSec)} tasks/s`)
 
 const ratio = (r: number): string => (r >= 0.1 ? `${r.toFixed(2)}×` : r >= 0.001 ? `${r.toFixed(3)}×` : `${r.toExponential(1)}×`)
 
@@ -42,7 +43,7 @@ export const formatTable = (report: Report): string => {
     '',
     `livequeue: ${report.settings.livequeue} (code: ${report.settings.code})`,
     `better-sqlite3: WAL, synchronous=${report.settings.sqliteSynchronous}`,
-    `ratio = livequeue tasks/s ÷ better-sqlite3 tasks/s`,
+    `ratio = livequeue tasks/s ÷ better-sqlite3 tasks/s (latency rows: better-sqlite3 p50 ÷ livequeue p50); above 1 livequeue is ahead`,
     machineLine(report.machine),
   ].join('\n')
 }

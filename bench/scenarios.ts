@@ -1,3 +1,4 @@
+import { endToEnd, pickupLatency } from './worker/workloads.js'
 import { drainByTen, drainOneByOne, enqueueBatched, enqueueConcurrent, enqueueSequential, type Workload } from './workloads.js'
 
 export type Scenario = {
@@ -13,6 +14,8 @@ export type Scenario = {
    * here, so 10,000 sequential steps would take minutes. `--uncapped` lifts it.
    */
   livequeueCap?: number
+  /** The baseline runs at most this many (latency measures need no more). */
+  baselineCap?: number
 }
 
 /** The cap for the measures that await one commit at a time. */
@@ -50,5 +53,27 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
     label: (n) => `drain ${n}: claim 10 + 10 completes at once`,
     workload: drainByTen,
     expect: 'completed',
+  },
+  {
+    name: 'pickup',
+    label: (n) => `pickup latency, idle queue, in-process worker (${n} tasks one by one)`,
+    workload: pickupLatency,
+    expect: 'completed',
+    livequeueCap: 200,
+    baselineCap: 200,
+  },
+  {
+    name: 'e2e-1',
+    label: (n) => `end to end ×${n}: producer + in-process worker, concurrency 1`,
+    workload: endToEnd(1),
+    expect: 'completed',
+    livequeueCap: SEQUENTIAL_CAP,
+  },
+  {
+    name: 'e2e-10',
+    label: (n) => `end to end ×${n}: producer + in-process worker, concurrency 10`,
+    workload: endToEnd(10),
+    expect: 'completed',
+    livequeueCap: SEQUENTIAL_CAP,
   },
 ]

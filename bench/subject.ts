@@ -1,4 +1,5 @@
 import type { BenchTask } from './tasks.js'
+import type { StartWorker } from './worker/types.js'
 
 /** What the workloads drive: livequeue and the better-sqlite3 baseline both fit this shape. */
 export type Subject = {
@@ -13,6 +14,8 @@ export type Subject = {
   complete(executionId: string): Promise<unknown> | unknown
   /** How many tasks are in this status (for checking a run did its work; not timed). */
   count(status: 'pending' | 'completed'): Promise<number> | number
+  /** Starts a worker with a no-op handler for the `bench` type. */
+  startWorker: StartWorker
   close(): Promise<void> | void
 }
 

@@ -16,8 +16,10 @@ import {
   taskProgress,
   taskQueued,
   taskRetried,
-  tasksQueued,
+  tasksClaimed,
+  tasksCompleted,
   tasksPruned,
+  tasksQueued,
 } from './task.js'
 
 export * from './shapes.js'
@@ -26,9 +28,11 @@ export const events = {
   taskQueued,
   tasksQueued,
   taskClaimed,
+  tasksClaimed,
   taskHeartbeat,
   taskProgress,
   taskCompleted,
+  tasksCompleted,
   taskFailed,
   taskLeaseExpired,
   taskCancelRequested,

@@ -37,17 +37,24 @@ export const tasksQueued = Events.synced({
   schema: Schema.Struct({ tasks: Schema.Array(QueuedTask) }),
 })
 
+/** A claim: who took which task, as which attempt, until when. */
+export const ClaimedTask = Schema.Struct({
+  taskId: Schema.String,
+  executionId: Schema.String,
+  runnerId: Schema.String,
+  attempt: Schema.Int,
+  at: EpochMs,
+  leaseUntil: EpochMs,
+})
+export type ClaimedTask = typeof ClaimedTask.Type
+
 /** The "start" event: pending → processing, only if still pending (the guard is in SQL). */
-export const taskClaimed = Events.synced({
-  name: 'v1.TaskClaimed',
-  schema: Schema.Struct({
-    taskId: Schema.String,
-    executionId: Schema.String,
-    runnerId: Schema.String,
-    attempt: Schema.Int,
-    at: EpochMs,
-    leaseUntil: EpochMs,
-  }),
+export const taskClaimed = Events.synced({ name: 'v1.TaskClaimed', schema: ClaimedTask })
+
+/** Several claims in one event (a batch claim, or claims in one group commit). Same effect as one `TaskClaimed` each. */
+export const tasksClaimed = Events.synced({
+  name: 'v1.TasksClaimed',
+  schema: Schema.Struct({ claims: Schema.Array(ClaimedTask) }),
 })
 
 /** The worker is alive: extends the lease of the current execution. */
@@ -69,10 +76,16 @@ export const taskProgress = Events.synced({
   }),
 })
 
+export const CompletedTask = Schema.Struct({ taskId: Schema.String, executionId: Schema.String, at: EpochMs, result: Schema.Unknown })
+export type CompletedTask = typeof CompletedTask.Type
+
 /** processing → completed, only for the current executionId (the fencing token). */
-export const taskCompleted = Events.synced({
-  name: 'v1.TaskCompleted',
-  schema: Schema.Struct({ taskId: Schema.String, executionId: Schema.String, at: EpochMs, result: Schema.Unknown }),
+export const taskCompleted = Events.synced({ name: 'v1.TaskCompleted', schema: CompletedTask })
+
+/** Several completions in one event (completions in one group commit). Same effect as one `TaskCompleted` each. */
+export const tasksCompleted = Events.synced({
+  name: 'v1.TasksCompleted',
+  schema: Schema.Struct({ completions: Schema.Array(CompletedTask) }),
 })
 
 /**

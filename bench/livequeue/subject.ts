@@ -1,4 +1,4 @@
-import { openQueue } from '../../src/index.js'
+import { createWorker, openQueue } from '../../src/index.js'
 import type { OpenSubject } from '../subject.js'
 
 const RUNNER_ID = 'bench-runner'
@@ -13,6 +13,20 @@ export const openLivequeue: OpenSubject = async (dir) => {
     claim: (limit) => queue.claim({ runnerId: RUNNER_ID, limit }),
     complete: (executionId) => queue.complete(executionId, null),
     count: async (status) => (await queue.stats()).byStatus[status],
+    startWorker: async (concurrency, events) => {
+      const worker = createWorker({
+        queue,
+        concurrency,
+        handlers: {
+          bench: async () => {
+            events.onStart()
+          },
+        },
+        hooks: { 'task:success': () => events.onDone() },
+      })
+      await worker.start()
+      return { stop: () => worker.stop() }
+    },
     close: () => queue.close(),
   }
 }

@@ -1,5 +1,7 @@
 import { State } from '@livestore/livestore'
 import type { events } from '../../events/index.js'
+import { claimedWrites } from './claimed.js'
+import { completedWrites } from './completed.js'
 import { queuedWrites } from './queued.js'
 import { activityRow, json, write } from './sql.js'
 
@@ -8,9 +10,11 @@ type TaskEvents = Pick<
   | 'taskQueued'
   | 'tasksQueued'
   | 'taskClaimed'
+  | 'tasksClaimed'
   | 'taskHeartbeat'
   | 'taskProgress'
   | 'taskCompleted'
+  | 'tasksCompleted'
   | 'taskFailed'
   | 'taskLeaseExpired'
   | 'taskCancelRequested'
@@ -37,25 +41,8 @@ export const taskMaterializers = (ev: TaskEvents) =>
     'v1.TaskQueued': (e) => queuedWrites([e]),
     'v1.TasksQueued': (e) => queuedWrites(e.tasks),
 
-    'v1.TaskClaimed': (e) => {
-      const b = { taskId: e.taskId, executionId: e.executionId, runnerId: e.runnerId, attempt: e.attempt, at: e.at, leaseUntil: e.leaseUntil }
-      return [
-        activityRow(b, `'started'`, `'attempt ' || $attempt || ' on ' || $runnerId`, { attempt: e.attempt, runnerId: e.runnerId }, `t.status = 'pending'`),
-        write(
-          `INSERT OR IGNORE INTO taskExecutions (id, taskId, attempt, runnerId, status, startedAt)
-           SELECT $executionId, $taskId, $attempt, $runnerId, 'running', $at FROM workerTasks WHERE id = $taskId AND status = 'pending'`,
-          b,
-          'taskExecutions',
-        ),
-        write(
-          `UPDATE workerTasks SET status = 'processing', currentExecutionId = $executionId, runnerId = $runnerId,
-             attempts = $attempt, leaseUntil = $leaseUntil, updatedAt = $at, cancelRequested = 0
-           WHERE id = $taskId AND status = 'pending'`,
-          b,
-          'workerTasks',
-        ),
-      ]
-    },
+    'v1.TaskClaimed': (e) => claimedWrites([e]),
+    'v1.TasksClaimed': (e) => claimedWrites(e.claims),
 
     'v1.TaskHeartbeat': (e) =>
       write(
@@ -87,42 +74,8 @@ export const taskMaterializers = (ev: TaskEvents) =>
       ]
     },
 
-    // A cancel requested while the handler ran wins over its completion: the task ends cancelled
-    // (the result is still kept on the execution) and its dependents stay blocked.
-    'v1.TaskCompleted': (e) => {
-      const b = { taskId: e.taskId, executionId: e.executionId, at: e.at, result: json(e.result) }
-      const COMPLETES = `${IS_CURRENT} AND (SELECT cancelRequested FROM workerTasks WHERE id = $taskId) = 0`
-      return [
-        activityRow(
-          b,
-          `CASE WHEN NOT ${IS_CURRENT} THEN 'completion-ignored' WHEN t.cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END`,
-          `CASE WHEN NOT ${IS_CURRENT} THEN 'late completion from execution ' || $executionId || ' ignored: it no longer holds the task'
-                WHEN t.cancelRequested = 1 THEN 'cancelled: the handler finished after the cancel request'
-                ELSE 'completed on attempt ' || t.attempts END`,
-        ),
-        write(
-          `UPDATE taskExecutions SET status = CASE WHEN (SELECT cancelRequested FROM workerTasks WHERE id = $taskId) = 1 THEN 'cancelled' ELSE 'completed' END,
-             finishedAt = $at, result = $result, durationMs = $at - startedAt
-           WHERE id = $executionId AND status = 'running' AND ${IS_CURRENT}`,
-          b,
-          'taskExecutions',
-        ),
-        write(
-          `UPDATE workerTasks SET blockedBy = blockedBy - 1
-           WHERE id IN (SELECT taskId FROM taskDependencies WHERE dependsOnId = $taskId) AND ${COMPLETES}`,
-          b,
-          'workerTasks',
-        ),
-        write(
-          `UPDATE workerTasks SET status = CASE WHEN cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END,
-             result = CASE WHEN cancelRequested = 1 THEN NULL ELSE $result END,
-             finishedAt = $at, updatedAt = $at, leaseUntil = NULL, currentExecutionId = NULL, runnerId = NULL, cancelRequested = 0
-           WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`,
-          b,
-          'workerTasks',
-        ),
-      ]
-    },
+    'v1.TaskCompleted': (e) => completedWrites([e]),
+    'v1.TasksCompleted': (e) => completedWrites(e.completions),
 
     'v1.TaskFailed': (e) => {
       const b = {

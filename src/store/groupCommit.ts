@@ -1,5 +1,5 @@
 import type { LiveStoreEvent, Store } from '@livestore/livestore'
-import { type AnyEvent, coalesceQueued } from './coalesce.js'
+import { type AnyEvent, coalesce } from './coalesce.js'
 import type { PersistenceWatch } from './persistence.js'
 
 
@@ -66,7 +66,7 @@ export class GroupCommit {
     this.batchWaiters = []
     this.touched.clear()
     try {
-      this.store.commit(...(coalesceQueued(batch) as unknown as LiveStoreEvent.Input.Decoded[]))
+      this.store.commit(...(coalesce(batch) as unknown as LiveStoreEvent.Input.Decoded[]))
     } catch (error) {
       for (const w of waiters) w.reject(error)
       return
