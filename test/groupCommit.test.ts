@@ -31,7 +31,7 @@ describe('coalesce', () => {
   it('merges neighbouring events of one kind into one batch event, keeping order', () => {
     const out = coalesce([queued('a'), queued('b'), events.queuePaused({ queue: 'q', at: 1 }), queued('c'), completed('a', 'x'), completed('b', 'y')])
     expect(out.map((e) => e.name)).toEqual(['v1.TasksQueued', 'v1.QueuePaused', 'v1.TaskQueued', 'v1.TasksCompleted'])
-    expect((out[0]?.args as { tasks: Array<{ id: string }> }).tasks.map((t) => t.id)).toEqual(['a', 'b'])
+    expect((out[0]!.args as { tasks: Array<{ id: string }> }).tasks.map((t) => t.id)).toEqual(['a', 'b'])
   })
 
   it('ends a run before a task it already holds comes again', () => {
