@@ -13,12 +13,16 @@ export const globalSeq = (head: string): number => {
  * the `localHead` seen right after the commit, then one more macrotask, made 24 runs of kill -9
  * under load lose nothing acknowledged.
  */
+/** How often a waiter re-reads the sync status in case an update was missed. */
+const RECHECK_MS = 25
+
 export class PersistenceWatch {
   private waiters: Array<{ target: number; resolve: () => void }> = []
   private readonly unsubscribe: () => void
   private upstream = 0
+  private recheck: NodeJS.Timeout | null = null
 
-  constructor(store: Store<any>) {
+  constructor(private readonly store: Store<any>) {
     this.upstream = globalSeq(store.syncStatus().upstreamHead)
     this.unsubscribe = store.subscribeSyncStatus((status) => {
       this.upstream = globalSeq(status.upstreamHead)
@@ -32,18 +36,35 @@ export class PersistenceWatch {
     return new Promise((resolve) => {
       this.waiters.push({ target, resolve: () => setImmediate(resolve) })
       this.release()
+      // The status stream is a forked fiber: an update can slip past it while it (re)subscribes
+      // (seen when a watch was made right before a commit). Re-reading the status now and then
+      // while someone waits makes a missed update cost milliseconds, not a hang.
+      this.recheck ??= setInterval(() => {
+        this.upstream = Math.max(this.upstream, globalSeq(this.store.syncStatus().upstreamHead))
+        this.release()
+      }, RECHECK_MS)
     })
   }
 
   private release() {
-    if (this.waiters.length === 0) return
+    if (this.waiters.length === 0) {
+      this.stopRecheck()
+      return
+    }
     const ready = this.waiters.filter((w) => w.target <= this.upstream)
     if (ready.length === 0) return
     this.waiters = this.waiters.filter((w) => w.target > this.upstream)
     for (const w of ready) w.resolve()
+    if (this.waiters.length === 0) this.stopRecheck()
+  }
+
+  private stopRecheck() {
+    if (this.recheck !== null) clearInterval(this.recheck)
+    this.recheck = null
   }
 
   dispose() {
+    this.stopRecheck()
     this.unsubscribe()
   }
 }
