@@ -3,6 +3,7 @@
  * event and the old materializer stays, so history replays.
  */
 import { queuePaused, queueResumed } from './queue.js'
+import { scheduleFired, schedulePaused, scheduleRemoved, scheduleResumed, scheduleSet } from './schedule.js'
 import { circuitBreakerChanged, runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
 import {
   taskCancelled,
@@ -46,4 +47,9 @@ export const events = {
   runnerHeartbeat,
   runnerStopped,
   circuitBreakerChanged,
+  scheduleSet,
+  scheduleRemoved,
+  schedulePaused,
+  scheduleResumed,
+  scheduleFired,
 }

@@ -5,6 +5,7 @@ import { circuitBreakers } from './circuitBreakers.js'
 import { materializers } from './materializers/index.js'
 import { queues } from './queues.js'
 import { runners } from './runners.js'
+import { schedules } from './schedules.js'
 import { taskDependencies } from './taskDependencies.js'
 import { taskExecutions } from './taskExecutions.js'
 import { workerTasks } from './workerTasks.js'
@@ -17,11 +18,12 @@ export { materializers } from './materializers/index.js'
 export * as queries from './queries.js'
 export type { QueueRow } from './queues.js'
 export type { RunnerRow } from './runners.js'
+export type { ScheduleRow } from './schedules.js'
 export { ExecutionStatus, type TaskExecutionRow } from './taskExecutions.js'
 export { TaskStatus, type WorkerTaskRow } from './workerTasks.js'
 
 /** The queue's tables, keyed as `makeState` expects; spread them beside an app's own tables. */
-export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners, circuitBreakers }
+export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners, circuitBreakers, schedules }
 
 export const state = State.SQLite.makeState({ tables, materializers })
 

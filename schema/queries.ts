@@ -89,3 +89,23 @@ export const activityHead$ = queryDb(
   },
   { label: 'livequeue.activityHead', map: (rows) => rows[0]?.seq ?? 0 },
 )
+
+/** The schedules' timing and state: the scheduler re-arms its timer when this changes. */
+export const schedules$ = queryDb(
+  {
+    query: 'SELECT name, enabled, cron, everyMs, timeZone, lastSlotAt, updatedAt FROM schedules ORDER BY name',
+    schema: Schema.Array(
+      Schema.Struct({
+        name: Schema.String,
+        enabled: Schema.Number,
+        cron: Schema.NullOr(Schema.String),
+        everyMs: Schema.NullOr(Schema.Number),
+        timeZone: Schema.NullOr(Schema.String),
+        lastSlotAt: Schema.NullOr(Schema.Number),
+        updatedAt: Schema.Number,
+      }),
+    ),
+    queriedTables: new Set(['schedules']),
+  },
+  { label: 'livequeue.schedules' },
+)

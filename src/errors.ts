@@ -42,6 +42,12 @@ export class DependencyCycle extends Data.TaggedError('DependencyCycle')<{ reado
   }
 }
 
+export class ScheduleNotFound extends Data.TaggedError('ScheduleNotFound')<{ readonly name: string }> {
+  override get message() {
+    return `no schedule named ${this.name} (see \`livequeue schedule list\`)`
+  }
+}
+
 /** Another live process owns the data directory (DESIGN fact 2: one process per store directory). */
 export class StoreLocked extends Data.TaggedError('StoreLocked')<{
   readonly dataDir: string
@@ -64,6 +70,7 @@ export type QueueError =
   | ValidationError
   | TaskNotFound
   | ExecutionNotFound
+  | ScheduleNotFound
   | InvalidTransition
   | DependencyCycle
   | StoreLocked

@@ -4,6 +4,7 @@ export {
   ExecutionNotFound,
   InvalidTransition,
   QueueClosed,
+  ScheduleNotFound,
   type QueueError,
   StoreLocked,
   TaskNotFound,
@@ -21,3 +22,4 @@ export { EnqueueInputSchema } from './queue/validateInput.js'
 export { DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, nominalDelayMs, retryDelayMs } from './retry/backoff.js'
 export { resolveDataDir } from './store/openStore.js'
 export * from './runtime/index.js'
+export * from './scheduler/index.js'

@@ -1,6 +1,7 @@
 import { events } from '../../events/index.js'
 import { queueMaterializers } from './queue.js'
 import { runnerMaterializers } from './runner.js'
+import { scheduleMaterializers } from './schedule.js'
 import { taskMaterializers } from './task.js'
 
 /** Every livequeue materializer, keyed by event name, ready to spread into an app's own `makeState`. */
@@ -8,4 +9,5 @@ export const materializers = {
   ...taskMaterializers(events),
   ...queueMaterializers(events),
   ...runnerMaterializers(events),
+  ...scheduleMaterializers(events),
 }

@@ -1,5 +1,8 @@
 import type { Store } from '@livestore/livestore'
 import { QueueClosed } from '../errors.js'
+import { getSchedule, listSchedules, pauseSchedule, removeSchedule, resumeSchedule, setSchedule } from '../scheduler/commands.js'
+import { type Fired, fireDue } from '../scheduler/fire.js'
+import type { Schedule, ScheduleInput } from '../scheduler/types.js'
 import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore } from '../store/openStore.js'
 import { type ActivityOptions, activity } from './activity.js'
 import { recordBreaker } from './breakers.js'
@@ -123,8 +126,24 @@ export class TaskQueue {
   async query(sql: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
     return this.use((ctx) => query(ctx, sql))
   }
+  /** Recurring tasks: cron or interval schedules, fired by the host's `Scheduler`, once per slot. */
+  readonly schedules = {
+    /** Creates or replaces a schedule. */
+    set: (name: string, input: ScheduleInput): Promise<Schedule> => this.useAsync((ctx) => setSchedule(ctx, name, input)),
+    remove: (name: string): Promise<{ name: string; removed: true }> => this.useAsync((ctx) => removeSchedule(ctx, name)),
+    /** Stops firing; slots passed while paused are not caught up. */
+    pause: (name: string): Promise<Schedule> => this.useAsync((ctx) => pauseSchedule(ctx, name)),
+    resume: (name: string): Promise<Schedule> => this.useAsync((ctx) => resumeSchedule(ctx, name)),
+    get: async (name: string): Promise<Schedule> => this.use((ctx) => getSchedule(ctx, name)),
+    /** Every schedule with its next fire time. */
+    list: async (): Promise<Schedule[]> => this.use((ctx) => listSchedules(ctx)),
+  }
+  /** @internal The scheduler's pass: fires due slots (see `Scheduler`). */
+  fireDueSchedules(skipThrough: number): Promise<{ fired: Fired[]; nextAt: number | null }> {
+    return this.useAsync((ctx) => fireDue(ctx, skipThrough))
+  }
   /** Resolves with the task once it is completed, failed or cancelled. */
-  wait(taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> {
+  wait(taskId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Task> {
     return this.useAsync((ctx) => wait(ctx, taskId, opts))
   }
 
