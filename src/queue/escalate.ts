@@ -1,7 +1,7 @@
 import { events } from '../../events/index.js'
 import type { QueueContext } from './context.js'
 import { enqueueMany } from './enqueue.js'
-import { toErrorInfo } from './fail.js'
+import { toErrorInfo } from './errorInfo.js'
 import { readTaskRow } from './read.js'
 import { taskFromRow } from './rows.js'
 import type { Task } from './types.js'

@@ -1,9 +1,10 @@
 import { events } from '../../events/index.js'
-import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
+import type { BackoffPolicy } from '../../events/shapes.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
 import { retryDelayMs } from '../retry/backoff.js'
 import type { QueueContext } from './context.js'
+import { toErrorInfo } from './errorInfo.js'
 import { lookupExecution } from './execution.js'
 import type { ReportResult } from './types.js'
 
@@ -14,22 +15,6 @@ export type FailOptions = {
   retryAfterMs?: number
   /** How the execution ended. `interrupted` (shutdown) retries at once and gives the attempt back. (Default: failed) */
   outcome?: 'failed' | 'timedOut' | 'interrupted'
-}
-
-/** Anything thrown → the `{ type, message, stack }` kept on the execution and as `lastError`. */
-export const toErrorInfo = (error: unknown): ErrorInfo => {
-  if (error instanceof Error) {
-    return { type: error.name || 'Error', message: error.message, stack: error.stack ?? null }
-  }
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    const e = error as { type?: unknown; name?: unknown; message: unknown; stack?: unknown }
-    return {
-      type: String(e.type ?? e.name ?? 'Error'),
-      message: String(e.message),
-      stack: typeof e.stack === 'string' ? e.stack : null,
-    }
-  }
-  return { type: 'Error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), stack: null }
 }
 
 /**

@@ -23,7 +23,9 @@ export const query = (ctx: QueueContext, sql: string): { rows: Record<string, un
   try {
     rows = select<Record<string, unknown>>(ctx, `SELECT * FROM (${text}) LIMIT ${QUERY_ROW_LIMIT + 1}`)
   } catch (error) {
-    throw new ValidationError({ field: 'sql', reason: (error as Error).message.split('\n')[0] ?? 'the statement failed' })
+    // LiveStore's SqliteError carries SQLite's own message as its cause ("no such column: x").
+    const cause = (error as { cause?: { message?: unknown } }).cause?.message
+    throw new ValidationError({ field: 'sql', reason: typeof cause === 'string' ? cause : 'SQLite refused the statement' })
   }
   return { rows: rows.slice(0, QUERY_ROW_LIMIT), truncated: rows.length > QUERY_ROW_LIMIT }
 }

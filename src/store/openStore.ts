@@ -1,9 +1,9 @@
-import * as path from 'node:path'
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, type Store } from '@livestore/livestore'
 import { Logger, LogLevel } from 'effect'
 import { type QueueSchema, schema } from '../../schema/index.js'
 import { GroupCommit } from './groupCommit.js'
+import { resolveDataDir } from './dataDir.js'
 import { acquireLock, type Lock } from './lockFile.js'
 import { PersistenceWatch } from './persistence.js'
 
@@ -16,8 +16,7 @@ export type OpenStoreOptions = {
   storeId?: string
 }
 
-export const resolveDataDir = (dataDir?: string): string =>
-  path.resolve(dataDir ?? process.env.LIVEQUEUE_DATA_DIR ?? '.livequeue')
+export { resolveDataDir }
 
 /** A store this process owns, with its group commit and (on disk) its lock. */
 export type OwnedStore = {
