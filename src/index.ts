@@ -23,3 +23,5 @@ export { DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, nominalDelayMs, retryDelayMs } f
 export { resolveDataDir } from './store/openStore.js'
 export * from './runtime/index.js'
 export * from './scheduler/index.js'
+export * from './client/index.js'
+export { startServer } from './server/index.js'

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { BreakerState } from '../src/runtime/index.js'
 import { PermanentError } from '../src/runtime/index.js'
-import { activityKinds, deferred, memoryQueue, settled, sleep, startWorker } from './helpers/runtime.js'
+import { activityKinds, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
-describe('createWorker: escalation and circuit breaker', () => {
+describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (transport) => {
+  const startWorker = workerOn(transport)
+
   it('escalates a task that failed for good to a linked task of the target type', async () => {
     const queue = await memoryQueue()
     const task = await queue.enqueue({ type: 'flaky', payload: { doc: 42 }, maxAttempts: 2, backoff: 'immediate', priority: 'high' })

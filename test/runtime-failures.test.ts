@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { abortKind, PermanentError, RetryAfter, TaskAborted } from '../src/runtime/index.js'
-import { activityKinds, aborted, deferred, memoryQueue, settled, sleep, startWorker } from './helpers/runtime.js'
+import { activityKinds, aborted, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
-describe('createWorker: failures, retries, timeouts, cancellation', () => {
+describe.each(TRANSPORTS)('createWorker: failures, retries, timeouts, cancellation (%s)', (transport) => {
+  const startWorker = workerOn(transport)
+
   it('retries by the backoff policy and records every attempt in taskExecutions', async () => {
     const queue = await memoryQueue()
     const task = await queue.enqueue({ type: 'flaky', maxAttempts: 3, backoff: { strategy: 'exponential', baseMs: 100, factor: 2 } })
@@ -171,7 +173,7 @@ describe('createWorker: failures, retries, timeouts, cancellation', () => {
     expect(await activityKinds(queue, task.id)).toContain('completion-ignored')
   })
 
-  it('complete() from an expired execution answers accepted:false', async () => {
+  it.runIf(transport === 'local')('complete() from an expired execution answers accepted:false', async () => {
     const queue = await memoryQueue()
     const task = await queue.enqueue({ type: 'x', maxAttempts: 1 })
     const [claim] = await queue.claim({ runnerId: 'manual', leaseMs: 1 })

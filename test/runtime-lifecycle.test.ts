@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createWorker, type WorkerHooks } from '../src/runtime/index.js'
 import examples, { escalation } from '../workers/examples/index.js'
-import { aborted, deferred, memoryQueue, settled, sleep, startWorker } from './helpers/runtime.js'
+import { aborted, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
-describe('createWorker: shutdown', () => {
+describe.each(TRANSPORTS)('createWorker: shutdown (%s)', (transport) => {
+  const startWorker = workerOn(transport)
+
   it('stop() stops claiming and lets in-flight work finish within the grace period', async () => {
     const queue = await memoryQueue()
     const started = deferred()
@@ -87,7 +89,7 @@ describe('createWorker: shutdown', () => {
     expect((await queue.get(task.id)).executions?.map((e) => e.status)).toEqual(['interrupted'])
   })
 
-  it('stop() still resolves when the queue was closed first, and says what failed', async () => {
+  it.runIf(transport === 'local')('stop() still resolves when the queue was closed first, and says what failed', async () => {
     const queue = await memoryQueue()
     const errors: string[] = []
     const worker = createWorker({ queue, handlers: { a: async () => 1 }, hooks: { 'worker:error': (e) => errors.push(e.during) } })
@@ -99,7 +101,9 @@ describe('createWorker: shutdown', () => {
   })
 })
 
-describe('example agents', () => {
+describe.each(TRANSPORTS)('example agents (%s)', (transport) => {
+  const startWorker = workerOn(transport)
+
   const quiet: Partial<WorkerHooks> = { 'task:log': () => {} }
 
   it('summarize reports progress per chunk and returns a summary', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createWorker } from '../src/runtime/index.js'
-import { deferred, memoryQueue, settled, sleep, startWorker } from './helpers/runtime.js'
+import { deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
-describe('createWorker: claiming', () => {
+describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
+  const startWorker = workerOn(transport)
+
   it('never runs more handlers than concurrency, nor more of a type than concurrencyPerType', async () => {
     const queue = await memoryQueue()
     let now = 0
@@ -143,5 +145,7 @@ describe('createWorker: claiming', () => {
     expect(() => createWorker({ queue, handlers: {} })).toThrow(/handlers/)
     expect(() => createWorker({ queue, handlers: { a: async () => 1 }, concurrency: 0 })).toThrow(/concurrency/)
     expect(() => createWorker({ queue, handlers: { a: async () => 1 }, escalation: { a: { onFailure: 'a' } } })).toThrow(/escalation/)
+    expect(() => createWorker({ server: 'ftp://example.com', handlers: { a: async () => 1 } })).toThrow(/server/)
+    expect(() => createWorker({ queue, server: 'http://127.0.0.1:7420', handlers: { a: async () => 1 } } as never)).toThrow(/exactly one of queue/)
   })
 })

@@ -48,7 +48,11 @@ describe('schedules', () => {
       const queue = await openQueue({ dataDir, now: clock.now })
       const scheduler = new Scheduler(queue)
       await scheduler.start()
-      return { queue, scheduler, stop: async () => (await scheduler.stop(), await queue.close()) }
+      const stop = async () => {
+        await scheduler.stop()
+        await queue.close()
+      }
+      return { queue, scheduler, stop }
     }
     let h = await host()
     await h.queue.schedules.set('minutely', { cron: '* * * * *', task: { type: 'report' }, catchUp: 'once' })

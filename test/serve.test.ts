@@ -9,7 +9,7 @@ const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'livequeue.js')
 
 /** Starts `livequeue serve` and resolves once its output contains `text`. */
 const serve = (args: string[]) => {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   const waiters: Array<{ text: string; resolve: () => void }> = []
   const onData = (d: Buffer) => {

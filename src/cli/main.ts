@@ -1,17 +1,24 @@
 import { Command } from '@effect/cli'
 import type * as NodeContext from '@effect/platform-node/NodeContext'
+import { activityCommand } from './commands/activity.js'
 import { cancelCommand } from './commands/cancel.js'
 import { enqueueCommand } from './commands/enqueue.js'
 import { listCommand } from './commands/list.js'
 import { pauseCommand } from './commands/pause.js'
 import { pruneCommand } from './commands/prune.js'
+import { queryCommand } from './commands/query.js'
 import { requeueStuckCommand } from './commands/requeueStuck.js'
 import { resumeCommand } from './commands/resume.js'
 import { retryCommand } from './commands/retry.js'
 import { runnersCommand } from './commands/runners.js'
+import { scheduleCommand } from './commands/schedule.js'
 import { serveCommand } from './commands/serve.js'
 import { showCommand } from './commands/show.js'
 import { statsCommand } from './commands/stats.js'
+import { tokenCommand } from './commands/token.js'
+import { waitCommand } from './commands/wait.js'
+import { watchCommand } from './commands/watch.js'
+import { workerCommand } from './commands/worker.js'
 import { runCli } from './run.js'
 import { packageVersion } from './version.js'
 
@@ -42,8 +49,14 @@ export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   pruneCommand,
   requeueStuckCommand,
   runnersCommand,
+  activityCommand,
+  waitCommand,
+  watchCommand,
+  queryCommand,
+  scheduleCommand,
   serveCommand,
-  // worker goes here.
+  tokenCommand,
+  workerCommand,
 ]
 
 export const rootCommand = Command.make('livequeue').pipe(

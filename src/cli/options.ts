@@ -22,3 +22,28 @@ export const json = Options.boolean('json').pipe(
 export const common = { dataDir, json }
 
 export type Common = { readonly dataDir: string | undefined; readonly json: boolean }
+
+/** `--server URL`: go through this host; undefined when not given (`connect` then reads $LIVEQUEUE_SERVER). */
+export const server = Options.text('server').pipe(
+  Options.withPseudoName('URL'),
+  Options.withDescription('Go through the livequeue host at this URL. (Default: $LIVEQUEUE_SERVER, else the host that owns --data-dir, if any)'),
+  Options.optional,
+  Options.map(Option.getOrUndefined),
+)
+
+/** `--token T`: the host's bearer token; read from the environment when not given, so it stays out of `ps`. */
+export const token = Options.text('token').pipe(
+  Options.withPseudoName('TOKEN'),
+  Options.withDescription('Bearer token for the host (from `livequeue token create`). (Default: $LIVEQUEUE_TOKEN)'),
+  Options.optional,
+  Options.map(Option.getOrUndefined),
+)
+
+/**
+ * The options of every command that uses the queue (`withQueue`): `common` plus the transport.
+ * Kept apart from `common` so commands that are the host (`serve`) or pick their own server
+ * (`worker`) do not grow options they ignore.
+ */
+export const queueOptions = { ...common, server, token }
+
+export type QueueCommon = Common & { readonly server?: string | undefined; readonly token?: string | undefined }

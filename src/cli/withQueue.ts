@@ -1,17 +1,20 @@
 import { Effect } from 'effect'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { QueueApi } from '../client/QueueApi.js'
 import { CommandFailed } from './errors.js'
-import type { Common } from './options.js'
+import type { Common, QueueCommon } from './options.js'
 
 /**
- * Opens the queue in `--data-dir`, runs `use`, and always closes it (which flushes every write to
- * disk and releases the lock) before anything is printed: a command reports success only once
- * its events are persisted. Any failure, including one from `close`, becomes `CommandFailed`.
+ * Connects to the queue, runs `use`, and always closes it before anything is printed: a command
+ * reports success only once its events are persisted. The transport (`client/connect.ts`):
+ * `--server`/$LIVEQUEUE_SERVER, else the live host that owns the data dir (its lock holds its
+ * URL), else the store opened here; output and exit codes are the same through either. Any
+ * failure, including one from `close`, becomes `CommandFailed`.
  */
-export const withQueue = <A>(common: Common, use: (queue: TaskQueue) => Promise<A>): Effect.Effect<A, CommandFailed> => {
+export const withQueue = <A>(common: QueueCommon, use: (queue: QueueApi) => Promise<A>): Effect.Effect<A, CommandFailed> => {
   const failed = (error: unknown) => new CommandFailed({ error, json: common.json })
-  // Loaded on first use: LiveStore is heavy, and --help or a usage error never needs it.
-  const open = async () => (await import('../queue/TaskQueue.js')).openQueue({ dataDir: common.dataDir })
+  // Loaded on first use: --help or a usage error never needs the client or LiveStore.
+  const open = async () =>
+    (await import('../client/connect.js')).connect({ dataDir: common.dataDir, server: common.server, token: common.token })
   return Effect.acquireUseRelease(
     Effect.tryPromise({ try: open, catch: failed }),
     (queue) => Effect.tryPromise({ try: () => use(queue), catch: failed }),
@@ -29,9 +32,9 @@ export const output = <A>(common: Common, value: A, human: (value: A) => string)
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   })
 
-/** The usual command: open, run, close, print. */
+/** The usual command: connect, run, close, print. */
 export const queueCommand = <A>(
-  common: Common,
-  use: (queue: TaskQueue) => Promise<A>,
+  common: QueueCommon,
+  use: (queue: QueueApi) => Promise<A>,
   human: (value: A) => string,
 ): Effect.Effect<void, CommandFailed> => withQueue(common, use).pipe(Effect.flatMap((value) => output(common, value, human)))

@@ -1,6 +1,12 @@
 import { startDemoProducer } from '../../workers/demo.js'
+import { TokenStore, tokensFile } from '../auth/tokenStore.js'
 import { openQueue, type TaskQueue } from '../queue/TaskQueue.js'
 import { createWorker, type Worker } from '../runtime/index.js'
+import { Reaper } from '../runtime/reaper.js'
+import { Scheduler } from '../scheduler/Scheduler.js'
+import { isLoopback, UnsafeBind } from '../server/bind.js'
+import { Metrics } from '../server/metrics.js'
+import { DEFAULT_HOST, DEFAULT_PORT, type Server, startServer } from '../server/startServer.js'
 import { followActivity } from './activityLog.js'
 import { loadHandlers } from './loadHandlers.js'
 
@@ -15,25 +21,49 @@ export type HostOptions = {
   demo?: boolean
   /** Print the activity stream as it happens. (Default: true) */
   followActivity?: boolean
+  /** The HTTP API: where it listens (port 0: any free port), or false for none. (Default: 127.0.0.1:7420) */
+  http?: { host?: string; port?: number } | false
   /** Where the host's own lines go. (Default: stdout) */
   write?: (line: string) => void
 }
 
-export type Host = { queue: TaskQueue; worker: Worker | null; stop(opts?: { force?: boolean }): Promise<void> }
+export type Host = { queue: TaskQueue; worker: Worker | null; server: Server | null; stop(opts?: { force?: boolean }): Promise<void> }
+
+/** Counts what the in-process worker claims and reports, beside what goes through HTTP. */
+const countInto = (metrics: Metrics, worker: Worker) => {
+  worker.on('task:start', (e) => metrics.claimed(e.task))
+  worker.on('task:success', () => metrics.completed())
+  worker.on('task:error', () => metrics.failed())
+}
 
 /**
- * The queue host: the one process that owns the data dir (DESIGN fact 2), with in-process
- * workers, the lease reaper (the worker runs it at start, for executions a crash left behind),
- * and a live activity log. `stop` stops the workers gracefully, then flushes and closes the store.
+ * The queue host: the one process that owns the data dir (DESIGN fact 2), with the HTTP API
+ * (its URL goes into the lock file, so the CLI finds it), in-process workers, the lease reaper
+ * (remote workers' leases must expire even when no worker runs here), and a live activity log.
+ * `stop` stops accepting requests and lets in-flight ones finish, then stops the workers
+ * gracefully, then flushes and closes the store.
  */
 export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const http = opts.http === false ? null : { host: opts.http?.host ?? DEFAULT_HOST, port: opts.http?.port ?? DEFAULT_PORT }
+  // Refuse before taking the data dir: nothing is opened for a host that would not start.
+  if (http && !isLoopback(http.host) && !new TokenStore(tokensFile(opts.dataDir)).hasTokens()) {
+    throw new UnsafeBind({ host: http.host, tokensFile: tokensFile(opts.dataDir) })
+  }
   const module = opts.workers ? await loadHandlers(opts.workers) : null
   const queue = await openQueue({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) })
+  const metrics = new Metrics()
   let stopFollowing = () => {}
   let stopDemo = () => {}
   let worker: Worker | null = null
+  let reaper: Reaper | null = null
+  const scheduler = new Scheduler(queue, () => {}, (e) => write(`scheduler: ${(e as Error)?.message ?? String(e)}`))
+  let server: Server | null = null
   try {
+    if (http) {
+      server = await startServer({ queue, ...http, metrics, ready: false })
+      queue.owned.lock?.setUrl(server.url)
+    }
     if (module) {
       worker = createWorker({
         queue,
@@ -41,14 +71,31 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
         ...(module.escalation ? { escalation: module.escalation } : {}),
       })
+      countInto(metrics, worker)
       await worker.start()
+    } else {
+      // The worker runs its own reaper; without one, the host reaps (remote workers can crash too).
+      reaper = new Reaper(queue, () => {}, (e) => write(`reaper: ${(e as Error)?.message ?? String(e)}`))
+      await reaper.start()
     }
+    // Recurring tasks: fires what came due while no host ran (per each schedule's catch-up), then on time.
+    await scheduler.start()
   } catch (error) {
+    await scheduler.stop()
+    await server?.close()
     await queue.close()
     throw error
   }
   write(`livequeue host (pid ${process.pid})`)
   write(`  data:    ${queue.dataDir}`)
+  if (server) {
+    write(`  http:    ${server.url}  (API /api, reference /api/docs, metrics /metrics)`)
+    write(
+      server.requiresTokens()
+        ? `  auth:    bearer tokens (${tokensFile(opts.dataDir)})`
+        : '  auth:    none: no tokens, so serving on loopback only (`livequeue token create` to add one)',
+    )
+  }
   write(
     worker
       ? `  workers: ${worker.types.join(', ')} (concurrency ${opts.concurrency ?? 3}, runner ${worker.runnerId})`
@@ -61,16 +108,22 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     stopFollowing = followActivity(queue, write)
   }
   if (opts.demo) stopDemo = startDemoProducer(queue, 15_000, write)
+  server?.ready()
 
   let stopping: Promise<void> | null = null
   return {
     queue,
     worker,
+    server,
     stop(stopOpts = {}) {
       if (stopOpts.force) void worker?.stop({ force: true })
       stopping ??= (async () => {
         stopDemo()
+        await scheduler.stop()
+        await server?.close()
+        queue.owned.lock?.setUrl(null)
         await worker?.stop()
+        reaper?.stop()
         // Let the log show how the running tasks ended before it stops.
         await new Promise((resolve) => setImmediate(resolve))
         stopFollowing()

@@ -1,20 +1,12 @@
-import { pendingWork$ } from '../../schema/queries.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Claim } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import type { CircuitBreakers } from './circuitBreaker.js'
 
-/** The earliest future `processAfter` among pending, unblocked tasks this worker could run. */
-const NEXT_DUE_SQL = `
-  SELECT min(processAfter) AS at FROM workerTasks
-  WHERE status = 'pending' AND blockedBy = 0 AND processAfter > $now
-    AND type IN (SELECT value FROM json_each($types))
-    AND ($queues IS NULL OR queue IN (SELECT value FROM json_each($queues)))`
-
-/** setTimeout's largest delay; a later due time just re-arms when this fires. */
-const MAX_TIMER_MS = 2_147_483_647
+/** After a claim fails for a reason the backend did not retry itself, wait this long rather than spin. */
+const RETRY_AFTER_ERROR_MS = 1_000
 
 export type ClaimLoopDeps = {
-  queue: TaskQueue
+  backend: WorkerBackend
   runnerId: string
   types: ReadonlyArray<string>
   queues: ReadonlyArray<string> | undefined
@@ -28,17 +20,26 @@ export type ClaimLoopDeps = {
   onError(error: unknown): void
 }
 
+/** A claim that waits for work (a long-poll): its slots are spoken for until it answers. */
+type Waiting = { types: ReadonlySet<string>; limit: number; abort: AbortController; done: Promise<void> }
+
 /**
- * Reactive pickup, no polling. Something can be claimed only after one of: pending work changed
- * (the `pendingWork$` subscription: enqueue, retry scheduled, dependency completed, queue
- * resumed), a slot was freed, a breaker went half-open, or a delayed task came due (ONE timer,
- * armed for the earliest future `processAfter`). Each calls `wake()`; wakes coalesce into one
- * pump per turn of the event loop, and the pump claims until the slots are full or nothing fits.
+ * Claims whenever a slot is free, never on a polling interval. `wake()` is called when
+ * something may be claimable: the backend's signal (local: pending work changed or a delayed
+ * task came due), a freed slot, a breaker going half-open. Wakes coalesce into one pump per turn
+ * of the event loop, and the pump claims until the slots are full or nothing fits.
+ *
+ * With a backend whose claims wait (`claimWaitMs > 0`, HTTP long-polls), the pump instead keeps
+ * one waiting claim out for every type that has room; the host answers it the moment a task is
+ * eligible. A waiting claim reserves its `limit` slots, so slots freed meanwhile only start
+ * another one for types no waiting claim covers (a type let through by its per-type cap or a
+ * half-open breaker); types already covered are picked up right after the waiting claim answers
+ * (a slot freed under a claim waiting for one task costs no extra request). A task a waiting
+ * claim brings back after its type's breaker opened still runs: it was claimed before.
  */
 export class ClaimLoop {
-  private unsubscribe: (() => void) | null = null
-  private dueTimer: NodeJS.Timeout | null = null
-  private dueAt: number | null = null
+  private readonly waiting = new Set<Waiting>()
+  private retryTimer: NodeJS.Timeout | null = null
   private scheduled = false
   private again = false
   private pumping: Promise<void> | null = null
@@ -48,18 +49,19 @@ export class ClaimLoop {
 
   start(): void {
     this.stopped = false
-    // Never commit inside a subscription callback: `wake` only schedules the pump.
-    this.unsubscribe = this.d.queue.store.subscribe(pendingWork$, () => this.wake())
     this.wake()
   }
 
-  /** No more claims. Resolves once a claim already under way has returned (its tasks are launched). */
+  /**
+   * No more claims; waiting claims are aborted. Resolves once every claim under way has returned
+   * (a claim answered before the abort took effect still launches its tasks).
+   */
   async stop(): Promise<void> {
     this.stopped = true
-    this.unsubscribe?.()
-    this.unsubscribe = null
-    this.armDueTimer(null)
-    await this.pumping
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    for (const w of this.waiting) w.abort.abort()
+    await Promise.all([this.pumping, ...[...this.waiting].map((w) => w.done)])
   }
 
   wake(): void {
@@ -82,16 +84,21 @@ export class ClaimLoop {
         this.again = false
         await this.claimWhatFits()
       } while (this.again && !this.stopped)
-      if (!this.stopped) this.armDueTimer(this.nextDueAt())
     })()
-      .catch((error) => {
-        this.d.onError(error)
-        // Try again later rather than spin on a persistent error.
-        if (!this.stopped) this.armDueTimer(this.d.queue.now() + 1_000)
-      })
+      .catch((error) => this.failed(error))
       .finally(() => {
         this.pumping = null
       })
+  }
+
+  /** Reports `error` (null: nothing to report) and tries again after a pause. */
+  private failed(error: unknown): void {
+    if (error !== null) this.d.onError(error)
+    if (this.stopped || this.retryTimer !== null) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      this.wake()
+    }, RETRY_AFTER_ERROR_MS)
   }
 
   /**
@@ -101,62 +108,96 @@ export class ClaimLoop {
    * claims again with the types that still have room.
    */
   private async claimWhatFits(): Promise<void> {
-    const { concurrency, concurrencyPerType, breakers } = this.d
     while (!this.stopped) {
-      const byType = this.d.runningByType()
-      let running = 0
-      for (const n of byType.values()) running += n
-      const free = concurrency - running
-      if (free <= 0) return
-      const open: string[] = []
-      let limit = Math.min(free, 1000)
-      for (const type of this.d.types) {
-        const cap = concurrencyPerType[type]
-        const room = Math.min(cap === undefined ? Number.POSITIVE_INFINITY : cap - (byType.get(type) ?? 0), breakers.room(type))
-        if (room <= 0) continue
-        open.push(type)
-        limit = Math.min(limit, room)
+      const shape = this.nextShape()
+      if (shape === null) return
+      if (this.d.backend.claimWaitMs > 0) {
+        this.startWaiting(shape.types, shape.limit)
+        continue
       }
-      if (open.length === 0) return
-      const claims = await this.d.queue.claim({
-        runnerId: this.d.runnerId,
-        types: open,
-        ...(this.d.queues ? { queues: this.d.queues } : {}),
-        limit,
-        leaseMs: this.d.leaseMs,
-      })
-      for (const claim of claims) {
-        breakers.claimed(claim.task.type)
-        this.d.launch(claim)
-      }
-      if (claims.length < limit) return
+      const claims = await this.d.backend.claim(this.claimOptions(shape.types, shape.limit, 0))
+      this.launchAll(claims)
+      if (claims.length < shape.limit) return
     }
   }
 
-  private nextDueAt(): number | null {
-    const rows = this.d.queue.store.query({
-      query: NEXT_DUE_SQL,
-      bindValues: {
-        now: this.d.queue.now(),
-        types: JSON.stringify(this.d.types),
-        queues: this.d.queues ? JSON.stringify(this.d.queues) : null,
-      },
-    }) as ReadonlyArray<{ at: number | null }>
-    return rows[0]?.at ?? null
+  /** The types to claim now and how many, or null when nothing fits. */
+  private nextShape(): { types: string[]; limit: number } | null {
+    const { concurrency, concurrencyPerType, breakers } = this.d
+    const byType = this.d.runningByType()
+    let running = 0
+    for (const n of byType.values()) running += n
+    if (running >= concurrency) return null
+    let reserved = 0
+    const covered = new Set<string>()
+    for (const w of this.waiting) {
+      reserved += w.limit
+      for (const t of w.types) covered.add(t)
+    }
+    const types: string[] = []
+    let limit = Math.min(concurrency - running - reserved, 1000)
+    for (const type of this.d.types) {
+      if (covered.has(type)) continue
+      const cap = concurrencyPerType[type]
+      const room = Math.min(cap === undefined ? Number.POSITIVE_INFINITY : cap - (byType.get(type) ?? 0), breakers.room(type))
+      if (room <= 0) continue
+      types.push(type)
+      limit = Math.min(limit, room)
+    }
+    if (types.length === 0) return null
+    if (limit <= 0) {
+      // A type has room, but waiting claims for other types hold every free slot (say a
+      // half-open breaker's trial while a claim waits for the other types). Take them back:
+      // once they have answered, the next pump waits for all types at once. A task claimed
+      // just as a wait was cut is given back by the host at once, its attempt not counted.
+      for (const w of this.waiting) w.abort.abort()
+      return null
+    }
+    return { types, limit }
   }
 
-  private armDueTimer(at: number | null): void {
-    if (at === this.dueAt && this.dueTimer !== null) return
-    if (this.dueTimer !== null) clearTimeout(this.dueTimer)
-    this.dueTimer = null
-    this.dueAt = at
-    if (at === null) return
-    // `claim` takes tasks with `processAfter <= now`; +1 ms guards against a timer firing early.
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.d.queue.now() + 1))
-    this.dueTimer = setTimeout(() => {
-      this.dueTimer = null
-      this.dueAt = null
-      this.wake()
-    }, delay)
+  private startWaiting(types: string[], limit: number): void {
+    const abort = new AbortController()
+    const w: Waiting = { types: new Set(types), limit, abort, done: Promise.resolve() }
+    this.waiting.add(w)
+    const waitMs = this.d.backend.claimWaitMs
+    const sentAt = Date.now()
+    w.done = this.d.backend
+      .claim(this.claimOptions(types, limit, waitMs), abort.signal)
+      .then(
+        (claims) => {
+          this.waiting.delete(w)
+          this.launchAll(claims)
+          // Answered with work, or empty after waiting: the next waiting claim goes out at once.
+          // Empty long before `waitMs` (a host that does not wait, or one stopping) would make
+          // that a busy loop against the host: then it goes out after a pause.
+          const early = claims.length === 0 && !abort.signal.aborted && Date.now() - sentAt < waitMs / 4
+          if (early) this.failed(null)
+          else this.wake()
+        },
+        (error) => {
+          this.waiting.delete(w)
+          if (!abort.signal.aborted) this.failed(error)
+          else this.wake()
+        },
+      )
+  }
+
+  private claimOptions(types: string[], limit: number, waitMs: number) {
+    return {
+      runnerId: this.d.runnerId,
+      types,
+      ...(this.d.queues ? { queues: this.d.queues } : {}),
+      limit,
+      leaseMs: this.d.leaseMs,
+      ...(waitMs > 0 ? { waitMs } : {}),
+    }
+  }
+
+  private launchAll(claims: ReadonlyArray<Claim>): void {
+    for (const claim of claims) {
+      this.d.breakers.claimed(claim.task.type)
+      this.d.launch(claim)
+    }
   }
 }

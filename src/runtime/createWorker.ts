@@ -1,50 +1,58 @@
-import { cancelRequested$ } from '../../schema/queries.js'
 import { DEFAULT_LEASE_MS } from '../queue/claim.js'
 import type { Claim } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import { CircuitBreakers, DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD } from './circuitBreaker.js'
 import { ClaimLoop } from './claimLoop.js'
 import { Execution, type ExecutionDeps } from './execution.js'
 import { Heartbeats } from './heartbeats.js'
 import { Hooks } from './hooks.js'
+import { localBackend } from './localBackend.js'
 import { validateWorkerOptions } from './options.js'
-import { Reaper } from './reaper.js'
+import { isHostUnreachable, serverBackend } from './remoteBackend.js'
 import { DEFAULT_RUNNER_HEARTBEAT_MS, defaultRunnerId, RunnerRegistration } from './registry.js'
+import { RunningExecutions } from './running.js'
 import { GracePeriod } from './shutdown.js'
 import type { Worker, WorkerOptions, WorkerState } from './types.js'
 
+export { DEFAULT_HEARTBEAT_MS } from './localBackend.js'
 /** (Default: 3) */
 export const DEFAULT_CONCURRENCY = 3
-/** (Default: 30 s) */
-export const DEFAULT_HEARTBEAT_MS = 30_000
 /** The core's claim lease. (Default: 2 min) */
 export const DEFAULT_WORKER_LEASE_MS = DEFAULT_LEASE_MS
 /** (Default: 30 s) */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000
 
 /**
- * A worker runtime on a queue this process owns: claims the handlers' task types reactively,
- * runs up to `concurrency` handlers at once, heartbeats their leases, reaps expired leases,
- * reports every outcome, escalates, trips per-type circuit breakers, and shuts down gracefully.
- * Nothing runs until `start()`.
+ * A worker runtime: claims the handlers' task types reactively, runs up to `concurrency`
+ * handlers at once, heartbeats their leases, reports every outcome, escalates, trips per-type
+ * circuit breakers, and shuts down gracefully. The same runtime and handler API on a queue this
+ * process owns (`queue`: it also reaps expired leases) and on a host over HTTP (`server`: the
+ * host reaps). Nothing runs until `start()`.
  */
 export const createWorker = (options: WorkerOptions): Worker => {
   validateWorkerOptions(options)
-  const { queue, handlers } = options
+  const { handlers } = options
   const types = Object.keys(handlers)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   const runnerId = options.runnerId ?? defaultRunnerId()
   const leaseMs = options.leaseMs ?? DEFAULT_WORKER_LEASE_MS
   const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
   const hooks = new Hooks(options.hooks)
-  const running = new Map<string, Execution>()
+  const backend: WorkerBackend =
+    options.backend ?? (options.queue ? localBackend(options.queue) : serverBackend({ server: options.server, token: options.token }, runnerId, hooks))
   const inFlight = new Set<Promise<void>>()
   let state: WorkerState = 'idle'
   let stopping: Promise<void> | null = null
   const grace = new GracePeriod()
-  let unsubscribeCancels: (() => void) | null = null
+  let stopWatching: (() => void) | null = null
+  let registered = false
 
   const onError = (error: unknown, during: string) => {
-    if (isQueueClosed(error)) return fatal(error)
+    // The queue closed under a local worker, or the host stopped accepting this worker's token:
+    // nothing this worker does can succeed any more.
+    if ((isQueueClosed(error) && backend.kind === 'local') || isRefused(error)) return fatal(error)
+    // The remote backend reports an unreachable host once, as `worker:disconnected`.
+    if (isHostUnreachable(error)) return
     hooks.emit('worker:error', { runnerId, error, during })
   }
   const fatal = (error: unknown) => {
@@ -52,41 +60,27 @@ export const createWorker = (options: WorkerOptions): Worker => {
     hooks.emit('worker:fatalError', { runnerId, error })
     void worker.stop({ force: true }).catch(() => {})
   }
+  const running = new RunningExecutions(backend, onError)
 
   const cb = options.circuitBreaker === false ? null : (options.circuitBreaker ?? {})
   const breakers = new CircuitBreakers(
     { enabled: cb !== null, threshold: cb?.threshold ?? DEFAULT_BREAKER_THRESHOLD, cooldownMs: cb?.cooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS },
-    () => queue.now(),
+    () => backend.now(),
     (type, from, to, consecutiveFailures) => {
       hooks.emit('breaker:change', { runnerId, type, from, to, consecutiveFailures })
       // Persisted so `stats()` and the activity stream show it (called outside any subscription callback).
       const reopensAt = to === 'open' ? (breakers.snapshot()[type]?.halfOpenAt ?? null) : null
-      queue.recordBreaker({ runnerId, type, state: to, consecutiveFailures, reopensAt }).catch((e) => onError(e, 'breaker'))
+      backend.recordBreaker({ runnerId, type, state: to, consecutiveFailures, reopensAt }).catch((e) => onError(e, 'breaker'))
       if (to === 'halfOpen') loop.wake()
     },
   )
-  const heartbeats = new Heartbeats(queue, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, leaseMs, (e) => onError(e, 'heartbeat'))
-  const registry = new RunnerRegistration(queue, runnerId, options.runnerHeartbeatMs ?? DEFAULT_RUNNER_HEARTBEAT_MS, (e) =>
+  const heartbeats = new Heartbeats(backend, options.heartbeatMs ?? backend.defaultHeartbeatMs, leaseMs, (e) => onError(e, 'heartbeat'))
+  const registry = new RunnerRegistration(backend, runnerId, options.runnerHeartbeatMs ?? DEFAULT_RUNNER_HEARTBEAT_MS, (e) =>
     onError(e, 'runner heartbeat'),
   )
-  const reaper = new Reaper(
-    queue,
-    (taskIds) => {
-      // Only executions that really lost their task: this worker may have re-claimed it already.
-      for (const exec of running.values()) if (taskIds.includes(exec.task.id) && !holds(exec)) exec.leaseLost()
-    },
-    (e) => onError(e, 'reaper'),
-  )
-  const holds = (exec: Execution) =>
-    (
-      queue.store.query({
-        query: `SELECT 1 FROM workerTasks WHERE id = $id AND status = 'processing' AND currentExecutionId = $executionId`,
-        bindValues: { id: exec.task.id, executionId: exec.executionId },
-      }) as unknown[]
-    ).length > 0
 
   const executionDeps: ExecutionDeps = {
-    queue,
+    backend,
     runnerId,
     hooks,
     heartbeats,
@@ -99,9 +93,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
 
   const launch = (claim: Claim) => {
     const exec = new Execution(claim, handlers[claim.task.type]!, executionDeps)
-    running.set(exec.executionId, exec)
+    running.add(exec)
     const done: Promise<void> = exec.run().finally(() => {
-      running.delete(exec.executionId)
+      running.delete(exec)
       inFlight.delete(done)
       loop.wake() // a freed slot claims at once
     })
@@ -109,7 +103,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
   }
 
   const loop = new ClaimLoop({
-    queue,
+    backend,
     runnerId,
     types,
     queues: options.queues,
@@ -117,11 +111,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     concurrencyPerType: options.concurrencyPerType ?? {},
     leaseMs,
     breakers,
-    runningByType: () => {
-      const byType = new Map<string, number>()
-      for (const e of running.values()) byType.set(e.task.type, (byType.get(e.task.type) ?? 0) + 1)
-      return byType
-    },
+    runningByType: () => running.byType(),
     launch,
     onError: (e) => onError(e, 'claim'),
   })
@@ -131,10 +121,10 @@ export const createWorker = (options: WorkerOptions): Worker => {
     await loop.stop()
     await grace.drain(inFlight, () => running.values(), graceMs)
     heartbeats.dispose()
-    reaper.stop()
-    unsubscribeCancels?.()
+    stopWatching?.()
     breakers.dispose()
-    await registry.stopped().catch((e) => hooks.emit('worker:error', { runnerId, error: e, during: 'stop' }))
+    if (registered) await registry.stopped().catch((e) => hooks.emit('worker:error', { runnerId, error: e, during: 'stop' }))
+    await backend.close().catch((e) => hooks.emit('worker:error', { runnerId, error: e, during: 'stop' }))
     state = 'stopped'
     hooks.emit('worker:stop', { runnerId })
   }
@@ -151,28 +141,33 @@ export const createWorker = (options: WorkerOptions): Worker => {
       state = 'running'
       try {
         await registry.started({ types, concurrency })
+        registered = true
       } catch (error) {
+        if (state !== 'running') return // stopped while waiting for the host: the stop finishes
         state = 'stopped'
+        await backend.close().catch(() => {})
         throw error
       }
       if (state !== 'running') return // stopped while registering
-      unsubscribeCancels = queue.store.subscribe(cancelRequested$, (rows) => {
-        // Out of the subscription's update cycle: aborting runs the handler's listeners, which may commit.
-        setImmediate(() => {
-          for (const row of rows) if (row.currentExecutionId) running.get(row.currentExecutionId)?.cancel()
-        })
-      })
-      await reaper.start()
-      if (state !== 'running') {
-        // stop() ran while the reaper started: undo what shutdown could not see yet.
-        reaper.stop()
-        unsubscribeCancels?.()
-        return
-      }
+      const stop = await backend.watch(
+        { types, queues: options.queues },
+        {
+          wake: () => loop.wake(),
+          cancelRequested: (refs) => running.cancelRequested(refs),
+          leaseLost: (refs) => running.leaseLost(refs),
+          error: onError,
+        },
+      )
+      // stop() ran while the signals started: undo what shutdown could not see yet.
+      if (state !== 'running') return stop()
+      stopWatching = stop
       loop.start()
       hooks.emit('worker:start', { runnerId, types, concurrency })
     },
     stop(opts = {}) {
+      // A forced stop does not wait for an unreachable host to come back, nor does a stop
+      // before the host ever answered (there is nothing to report yet).
+      if (opts.force || (state === 'running' && !registered)) backend.giveUp()
       if (opts.force) grace.force()
       if (state === 'idle') {
         state = 'stopped'
@@ -188,4 +183,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
   return worker
 }
 
-const isQueueClosed = (error: unknown): boolean => (error as { _tag?: unknown } | null)?._tag === 'QueueClosed'
+const tagOf = (error: unknown): unknown => (error as { _tag?: unknown } | null)?._tag
+const isQueueClosed = (error: unknown): boolean => tagOf(error) === 'QueueClosed'
+/** HTTP 401/403 from the host (a revoked token, a role that may not work). */
+const isRefused = (error: unknown): boolean => tagOf(error) === 'Unauthorized' || tagOf(error) === 'Forbidden'

@@ -1,5 +1,5 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import type { EscalationRule } from './types.js'
 
 export type EscalationReason = 'failure' | 'timeout'
@@ -16,13 +16,13 @@ export const escalationTarget = (rules: Record<string, EscalationRule> | undefin
 
 /** Enqueues the linked task and records `TaskEscalated` (the core's `escalate`: idempotent per execution). */
 export const escalate = async (
-  queue: TaskQueue,
+  backend: Pick<WorkerBackend, 'escalate'>,
   task: Task,
   executionId: string,
   toType: string,
   reason: EscalationReason,
   error: unknown,
 ): Promise<{ toTaskId: string }> => {
-  const linked = await queue.escalate({ taskId: task.id, executionId, toType, reason, error })
+  const linked = await backend.escalate({ taskId: task.id, executionId, toType, reason, error })
   return { toTaskId: linked.id }
 }

@@ -1,10 +1,10 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Claim, ReportResult, Task } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import { type AbortReasonKind, abortKind, TaskAborted } from './errors.js'
 import type { Heartbeats } from './heartbeats.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
 import { ProgressThrottle } from './progressThrottle.js'
-import { cancelRequested, type Outcome, report } from './report.js'
+import { type Outcome, report } from './report.js'
 import type { EscalationRule, Handler, HandlerContext } from './types.js'
 
 export type Verdict = 'success' | 'failure' | 'neutral'
@@ -12,7 +12,7 @@ export type Verdict = 'success' | 'failure' | 'neutral'
 const MAX_TIMER_MS = 2_147_483_647
 
 export type ExecutionDeps = {
-  queue: TaskQueue
+  backend: WorkerBackend
   runnerId: string
   hooks: Hooks
   heartbeats: Heartbeats
@@ -51,7 +51,7 @@ export class Execution {
     this.attempt = claim.attempt
     this.base = { runnerId: d.runnerId, task: claim.task, executionId: claim.executionId, attempt: claim.attempt }
     this.progress = new ProgressThrottle((v) =>
-      d.queue
+      d.backend
         .progress(this.executionId, v.fraction, v.message, { leaseMs: d.leaseMs })
         .then((r) => this.onReport(r), (error) => d.onError(error, 'progress')),
     )
@@ -61,8 +61,6 @@ export class Execution {
     this.d.heartbeats.add(this.executionId, (r) => this.onReport(r))
     const timeoutMs = this.task.timeoutMs
     if (timeoutMs !== null && timeoutMs > 0) this.armTimeout(Date.now() + timeoutMs, timeoutMs)
-    // A cancel that came between the claim's commit and now found no running execution to abort.
-    if (cancelRequested(this.d.queue, this.task.id, this.executionId)) this.abort('cancelled')
     this.d.hooks.emit('task:start', this.base)
     let outcome: Outcome
     try {
@@ -112,7 +110,7 @@ export class Execution {
         if (this.d.hooks.has('task:log')) this.d.hooks.emit('task:log', { ...this.base, message })
         else console.log(`[${this.task.type} ${this.task.id} #${this.attempt}] ${message}`)
       },
-      queue: this.d.queue,
+      queue: this.d.backend.queue,
     }
   }
 
@@ -154,8 +152,9 @@ export class Execution {
       this.d.heartbeats.remove(this.executionId)
       if (outcome.kind === 'interrupted') this.progress.dispose()
       else await this.progress.flush()
-      const { queue, hooks, escalation } = this.d
-      await report({ queue, hooks, escalation, base: this.base, startedAt: this.startedAt }, outcome)
+      const { backend, hooks, escalation } = this.d
+      const cancelKnown = abortKind(this.controller.signal) === 'cancelled'
+      await report({ backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown }, outcome)
     })().catch((error) => this.d.onError(error, 'report'))
     return this.final
   }

@@ -1,5 +1,5 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { ReportResult } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 
 /**
  * One timer for all running executions of a worker: every `heartbeatMs` each of them extends
@@ -9,10 +9,11 @@ import type { ReportResult } from '../queue/types.js'
  */
 export class Heartbeats {
   private readonly members = new Map<string, (report: ReportResult) => void>()
+  private readonly inFlight = new Set<string>()
   private timer: NodeJS.Timeout | null = null
 
   constructor(
-    private readonly queue: TaskQueue,
+    private readonly backend: Pick<WorkerBackend, 'heartbeat'>,
     private readonly heartbeatMs: number,
     private readonly leaseMs: number,
     private readonly onError: (error: unknown) => void,
@@ -36,13 +37,20 @@ export class Heartbeats {
 
   private tick(): void {
     for (const [executionId, onReport] of this.members) {
-      this.queue.heartbeat(executionId, { leaseMs: this.leaseMs }).then(
-        (report) => {
-          // The execution may have finished while the heartbeat was being written.
-          if (this.members.has(executionId)) onReport(report)
-        },
-        (error) => this.onError(error),
-      )
+      // Over HTTP a heartbeat can take longer than the interval (a slow or restarting host):
+      // one at a time per execution, rather than a pile of them landing at once.
+      if (this.inFlight.has(executionId)) continue
+      this.inFlight.add(executionId)
+      this.backend
+        .heartbeat(executionId, { leaseMs: this.leaseMs })
+        .then(
+          (report) => {
+            // The execution may have finished while the heartbeat was being written.
+            if (this.members.has(executionId)) onReport(report)
+          },
+          (error) => this.onError(error),
+        )
+        .finally(() => this.inFlight.delete(executionId))
     }
   }
 }

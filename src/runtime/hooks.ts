@@ -18,6 +18,10 @@ export type WorkerHooks = {
   'worker:stop': (e: { runnerId: string }) => void
   /** Something the runtime itself needed failed (a claim, a report); the worker keeps going if it can. */
   'worker:error': (e: { runnerId: string; error: unknown; during: string }) => void
+  /** A remote worker cannot reach its host (refused, reset, 503 while it restarts); calls are retried with backoff. Once per outage. */
+  'worker:disconnected': (e: { runnerId: string; error: unknown }) => void
+  /** The host answers again after `downMs`; retried calls went through. */
+  'worker:reconnected': (e: { runnerId: string; downMs: number }) => void
   /** The runtime cannot go on (the queue closed under it, say); the worker stops. */
   'worker:fatalError': (e: { runnerId: string; error: unknown }) => void
   /** A handler is about to run. */

@@ -1,4 +1,5 @@
 /** The agent worker runtime: `createWorker`, the errors handlers throw, and signal handling. */
+export type { BackendSignals, ExecutionRef, WorkerBackend, WorkFilter } from './backend.js'
 export {
   type BreakerSnapshot,
   type BreakerState,
@@ -14,6 +15,8 @@ export {
 } from './createWorker.js'
 export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './errors.js'
 export type { HookName, TaskHookEvent, WorkerHooks } from './hooks.js'
+export { localBackend } from './localBackend.js'
+export { DEFAULT_CLAIM_WAIT_MS, type RemoteBackendOptions, remoteBackend } from './remoteBackend.js'
 export { DEFAULT_RUNNER_HEARTBEAT_MS } from './registry.js'
 export { type HandleSignalsOptions, handleSignals, onShutdownSignals, type Stoppable } from './signals.js'
 export type {
@@ -24,6 +27,7 @@ export type {
   HandlerQueue,
   Handlers,
   Worker,
+  WorkerConnection,
   WorkerOptions,
   WorkerState,
 } from './types.js'

@@ -2,6 +2,13 @@ import { ValidationError } from '../errors.js'
 import type { WorkerOptions } from './types.js'
 
 const isInt = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= min
+const isUrl = (u: unknown): boolean => {
+  try {
+    return ['http:', 'https:'].includes(new URL(String(u)).protocol)
+  } catch {
+    return false
+  }
+}
 const isMs = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isFinite(n) && n >= min
 
 /** Checks the options before anything starts; a bad option throws `ValidationError` naming it. */
@@ -9,7 +16,10 @@ export const validateWorkerOptions = (o: WorkerOptions): void => {
   const bad = (field: string, reason: string) => {
     throw new ValidationError({ field, reason })
   }
-  if (o.queue === undefined || o.queue === null) bad('queue', 'give the TaskQueue the worker claims from')
+  const given = (['queue', 'server', 'backend'] as const).filter((k) => o[k] !== undefined && o[k] !== null)
+  if (given.length !== 1) bad('queue', `give exactly one of queue (a TaskQueue), server (the host's URL) or backend; got ${given.join(', ') || 'none'}`)
+  if (o.server !== undefined && !isUrl(o.server)) bad('server', `must be an http(s) URL such as http://127.0.0.1:7420; got ${String(o.server)}`)
+  if (o.token !== undefined && (typeof o.token !== 'string' || o.token.length === 0)) bad('token', 'must be a non-empty string')
   const types = Object.keys(o.handlers ?? {})
   if (types.length === 0) bad('handlers', 'give at least one task type → handler')
   for (const t of types) if (typeof o.handlers[t] !== 'function') bad(`handlers.${t}`, 'must be an async function (task, ctx) => result')

@@ -10,8 +10,9 @@ export class ProgressThrottle {
   private pending: ProgressValue | null = null
   private lastSentAt = Number.NEGATIVE_INFINITY
   private timer: NodeJS.Timeout | null = null
-  private inFlight: Promise<void> = Promise.resolve()
+  private inFlight: Promise<void> | null = null
   private closed = false
+  private flushing = false
 
   constructor(
     private readonly send: (value: ProgressValue) => Promise<void>,
@@ -27,16 +28,17 @@ export class ProgressThrottle {
     }
     if (this.closed) return
     this.pending = { fraction, message: message ?? null }
-    const wait = this.lastSentAt + this.intervalMs - Date.now()
-    if (wait <= 0 && this.timer === null) this.sendPending()
-    else this.timer ??= setTimeout(() => this.sendPending(), Math.max(0, wait))
+    this.schedule()
   }
 
   /** Writes the pending value now (if any) and waits for every write so far. No more writes after. */
   async flush(): Promise<void> {
-    this.sendPending()
+    if (this.closed && !this.flushing) return
     this.closed = true
-    await this.inFlight
+    this.flushing = true
+    this.sendPending()
+    while (this.inFlight !== null) await this.inFlight
+    this.flushing = false
   }
 
   /** Drops any pending value (the execution ended without a report worth updating). */
@@ -47,14 +49,27 @@ export class ProgressThrottle {
     this.timer = null
   }
 
+  /** Sends now if the interval has passed and no write is under way; else arms one timer. */
+  private schedule(): void {
+    if (this.pending === null || this.inFlight !== null) return
+    const wait = this.flushing ? 0 : this.lastSentAt + this.intervalMs - Date.now()
+    if (wait <= 0) this.sendPending()
+    else this.timer ??= setTimeout(() => this.sendPending(), wait)
+  }
+
   private sendPending(): void {
+    if (this.inFlight !== null) return // the write under way sends the pending value when it returns
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     const value = this.pending
     if (value === null) return
     this.pending = null
     this.lastSentAt = Date.now()
-    // Writes are chained so they land in the order they were made.
-    this.inFlight = this.inFlight.then(() => this.send(value)).catch(() => {})
+    this.inFlight = this.send(value)
+      .catch(() => {})
+      .finally(() => {
+        this.inFlight = null
+        this.schedule()
+      })
   }
 }

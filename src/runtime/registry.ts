@@ -1,5 +1,5 @@
 import * as os from 'node:os'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { WorkerBackend } from './backend.js'
 
 /** A runner id that says where the worker runs: `${hostname}:${pid}:${6 random chars}`. */
 export const defaultRunnerId = (): string => `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`
@@ -16,16 +16,16 @@ export class RunnerRegistration {
   private timer: NodeJS.Timeout | null = null
 
   constructor(
-    private readonly queue: TaskQueue,
+    private readonly backend: Pick<WorkerBackend, 'runnerStarted' | 'runnerHeartbeat' | 'runnerStopped'>,
     private readonly runnerId: string,
     private readonly heartbeatMs: number,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   async started(info: { types: ReadonlyArray<string>; concurrency: number }): Promise<void> {
-    await this.queue.runnerStarted({ runnerId: this.runnerId, types: info.types, concurrency: info.concurrency })
+    await this.backend.runnerStarted({ runnerId: this.runnerId, types: info.types, concurrency: info.concurrency })
     this.timer = setInterval(() => {
-      this.queue.runnerHeartbeat(this.runnerId).catch(this.onError)
+      this.backend.runnerHeartbeat(this.runnerId).catch(this.onError)
     }, this.heartbeatMs)
     // The registry heartbeat alone must not keep a process alive.
     this.timer.unref()
@@ -34,6 +34,6 @@ export class RunnerRegistration {
   async stopped(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
-    await this.queue.runnerStopped(this.runnerId)
+    await this.backend.runnerStopped(this.runnerId)
   }
 }

@@ -1,6 +1,6 @@
 import type { FailOptions } from '../queue/fail.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import { escalate, escalationTarget } from './escalation.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
 import type { EscalationRule } from './types.js'
@@ -13,11 +13,13 @@ export type Outcome =
   | { kind: 'interrupted' }
 
 export type ReportDeps = {
-  queue: TaskQueue
+  backend: WorkerBackend
   hooks: Hooks
   escalation: Record<string, EscalationRule> | undefined
   base: TaskHookEvent
   startedAt: number
+  /** The handler was aborted for a cancel request: no need to ask whether there is one. */
+  cancelKnown: boolean
 }
 
 /** `PermanentError` / `RetryAfter`, recognised by name too, so a second copy of this module (dist vs src) still works. */
@@ -28,16 +30,6 @@ export const failOptionsFor = (error: unknown): FailOptions => {
   return {}
 }
 
-/** The task was asked to cancel while this execution holds it. Read from the store: the source of truth. */
-export const cancelRequested = (queue: TaskQueue, taskId: string, executionId: string): boolean => {
-  queue.owned.group.flushIfTouched([taskId])
-  const rows = queue.store.query({
-    query: `SELECT 1 FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId AND cancelRequested = 1`,
-    bindValues: { taskId, executionId },
-  }) as unknown[]
-  return rows.length > 0
-}
-
 /**
  * The one final report of an execution. Precedence: a cancel request wins over any result
  * (the task ends `cancelled`); then an interrupted attempt is given back; then success,
@@ -45,16 +37,16 @@ export const cancelRequested = (queue: TaskQueue, taskId: string, executionId: s
  * is recorded by the core in the activity stream and reported here through `task:ignored`.
  */
 export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => {
-  const { queue, hooks, base } = d
+  const { backend, hooks, base } = d
   const { executionId } = base
   const taskId = base.task.id
-  if (cancelRequested(queue, taskId, executionId)) {
-    await queue.confirmCancelled(taskId, executionId)
+  if (d.cancelKnown || (await backend.cancelRequested(taskId, executionId))) {
+    await backend.confirmCancelled(taskId, executionId)
     hooks.emit('task:cancelled', base)
     return
   }
   if (outcome.kind === 'interrupted') {
-    const res = await queue.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted' })
+    const res = await backend.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted' })
     if (res.accepted) hooks.emit('task:interrupted', base)
     else hooks.emit('task:ignored', { ...base, report: 'failure' })
     return
@@ -62,7 +54,7 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
   if (outcome.kind === 'success') {
     let accepted: boolean
     try {
-      accepted = (await queue.complete(executionId, outcome.result)).accepted
+      accepted = (await backend.complete(executionId, outcome.result)).accepted
     } catch (error) {
       // The result was refused (not plain JSON, over the size cap): the attempt failed.
       return reportFailure(d, { kind: 'error', error })
@@ -75,15 +67,15 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
 }
 
 const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: unknown }>): Promise<void> => {
-  const { queue, hooks, base } = d
+  const { backend, hooks, base } = d
   const timedOut = outcome.kind === 'timedOut'
   const error = outcome.error
-  const res = await queue.fail(base.executionId, error, timedOut ? { outcome: 'timedOut' } : failOptionsFor(error))
+  const res = await backend.fail(base.executionId, error, timedOut ? { outcome: 'timedOut' } : failOptionsFor(error))
   if (!res.accepted) {
     hooks.emit('task:ignored', { ...base, report: 'failure' })
     return
   }
-  const after: Task = await queue.get(base.task.id)
+  const after: Task = await backend.get(base.task.id)
   if (after.status === 'cancelled') {
     hooks.emit('task:cancelled', base)
     return
@@ -95,6 +87,6 @@ const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: u
   const reason = timedOut ? 'timeout' : 'failure'
   const target = escalationTarget(d.escalation, base.task.type, reason)
   if (target === null) return
-  const { toTaskId } = await escalate(queue, after, base.executionId, target, reason, error)
+  const { toTaskId } = await escalate(backend, after, base.executionId, target, reason, error)
   hooks.emit('task:escalated', { ...base, toTaskId, toType: target, reason })
 }

@@ -1,5 +1,6 @@
 import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
+import type { WorkerBackend } from './backend.js'
 import type { BreakerSnapshot } from './circuitBreaker.js'
 import type { WorkerHooks } from './hooks.js'
 
@@ -49,8 +50,23 @@ export type CircuitBreakerOptions = {
   cooldownMs?: number
 }
 
-export type WorkerOptions = {
-  queue: TaskQueue
+/**
+ * Where the worker gets its tasks: exactly one of a queue this process owns, a host's URL
+ * (the same runtime over HTTP), or a backend of your own.
+ */
+export type WorkerConnection =
+  | { queue: TaskQueue; server?: undefined; token?: undefined; backend?: undefined }
+  | {
+      /** The host's base URL (`livequeue serve`), e.g. `http://127.0.0.1:7420`. */
+      server: string | URL
+      /** A bearer token with the `worker` (or `admin`) role, when the host has tokens. */
+      token?: string
+      queue?: undefined
+      backend?: undefined
+    }
+  | { backend: WorkerBackend; queue?: undefined; server?: undefined; token?: undefined }
+
+export type WorkerOptions = WorkerConnection & {
   /** Task type → handler. The worker claims only these types. */
   handlers: Handlers
   /** Handlers running at once, over all types. (Default: 3) */
@@ -84,7 +100,10 @@ export type Worker = {
   /** The types this worker claims (its handlers' keys). */
   readonly types: ReadonlyArray<string>
   state(): WorkerState
-  /** Registers the runner, reaps expired leases once, then claims reactively. Resolves once registered. */
+  /**
+   * Registers the runner (over HTTP: waits for the host if it is unreachable), reaps expired
+   * leases once (local), then claims reactively. Resolves once registered.
+   */
   start(): Promise<void>
   /**
    * Stops claiming, lets running handlers finish within `shutdownGraceMs`, then aborts the rest

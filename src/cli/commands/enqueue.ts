@@ -4,7 +4,7 @@ import { BackoffStrategy } from '../../../events/shapes.js'
 import type { EnqueueInput } from '../../queue/types.js'
 import { UsageError } from '../errors.js'
 import { taskSummary } from '../formatTask.js'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import {
   dateOption,
   dependsOnOption,
@@ -20,7 +20,7 @@ import {
 import { queueCommand } from '../withQueue.js'
 
 const config = {
-  ...common,
+  ...queueOptions,
   type: positional('type', 'What kind of work: the worker handler that runs it.', 'type'),
   payload: Options.optional(payloadOption),
   payloadFile: Options.optional(payloadFileOption),

@@ -2,13 +2,13 @@ import { Command, Options } from '@effect/cli'
 import { Option } from 'effect'
 import type { ListOptions, Page, Task } from '../../queue/types.js'
 import { taskTable } from '../formatTask.js'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { boundedInteger } from '../parse.js'
 import { TASK_STATUSES } from '../taskStatuses.js'
 import { queueCommand } from '../withQueue.js'
 
 const config = {
-  ...common,
+  ...queueOptions,
   status: Options.optional(Options.choice('status', TASK_STATUSES).pipe(Options.withDescription('Only tasks in this status.'))),
   type: Options.optional(Options.text('type').pipe(Options.withPseudoName('TYPE'), Options.withDescription('Only tasks of this type.'))),
   queue: Options.optional(Options.text('queue').pipe(Options.withPseudoName('QUEUE'), Options.withDescription('Only tasks in this queue.'))),

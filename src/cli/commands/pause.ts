@@ -1,10 +1,10 @@
 import { Command } from '@effect/cli'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { positional } from '../parse.js'
 import { queueCommand } from '../withQueue.js'
 
 /** `livequeue pause <queue>`: claims stop; running tasks finish. Idempotent. */
-export const pauseCommand = Command.make('pause', { ...common, queue: positional('queue', 'The queue name.', 'queue') }, (c) =>
+export const pauseCommand = Command.make('pause', { ...queueOptions, queue: positional('queue', 'The queue name.', 'queue') }, (c) =>
   queueCommand(
     c,
     (queue) => queue.pause(c.queue),

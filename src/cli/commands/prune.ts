@@ -1,12 +1,12 @@
 import { Command } from '@effect/cli'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { durationOrDateOption } from '../parse.js'
 import { queueCommand } from '../withQueue.js'
 
 const olderThan = durationOrDateOption('older-than', 'Finished more than this long ago (7d, 12h) or before this ISO time.')
 
 /** `livequeue prune --older-than 7d`: deletes finished tasks with their executions and activity. */
-export const pruneCommand = Command.make('prune', { ...common, olderThan }, (c) =>
+export const pruneCommand = Command.make('prune', { ...queueOptions, olderThan }, (c) =>
   queueCommand(
     c,
     (queue) => queue.prune({ olderThan: c.olderThan }),

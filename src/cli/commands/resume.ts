@@ -1,10 +1,10 @@
 import { Command } from '@effect/cli'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { positional } from '../parse.js'
 import { queueCommand } from '../withQueue.js'
 
 /** `livequeue resume <queue>`: claims resume. Idempotent. */
-export const resumeCommand = Command.make('resume', { ...common, queue: positional('queue', 'The queue name.', 'queue') }, (c) =>
+export const resumeCommand = Command.make('resume', { ...queueOptions, queue: positional('queue', 'The queue name.', 'queue') }, (c) =>
   queueCommand(
     c,
     (queue) => queue.resume(c.queue),

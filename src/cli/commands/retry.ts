@@ -1,6 +1,6 @@
 import { Command } from '@effect/cli'
 import type { Task } from '../../queue/types.js'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { positional } from '../parse.js'
 import { queueCommand } from '../withQueue.js'
 
@@ -10,6 +10,6 @@ const human = (task: Task): string => {
 }
 
 /** `livequeue retry <id>`: a failed (dead-lettered) or cancelled task back to pending. */
-export const retryCommand = Command.make('retry', { ...common, id: positional('id', 'The task id.') }, (c) =>
+export const retryCommand = Command.make('retry', { ...queueOptions, id: positional('id', 'The task id.') }, (c) =>
   queueCommand(c, (queue) => queue.retry(c.id), human),
 ).pipe(Command.withDescription('Send a failed or cancelled task back to pending.'))

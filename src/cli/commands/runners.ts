@@ -1,7 +1,7 @@
 import { Command } from '@effect/cli'
 import type { Runner } from '../../queue/runners.js'
 import { relative, table } from '../format.js'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { queueCommand } from '../withQueue.js'
 
 
@@ -24,6 +24,6 @@ const human = (runners: ReadonlyArray<Runner>): string => {
 }
 
 /** `livequeue runners`: the worker registry; `--json` prints the rows (types as an array). */
-export const runnersCommand = Command.make('runners', common, (c) => queueCommand(c, (queue) => queue.runners(), human)).pipe(
+export const runnersCommand = Command.make('runners', queueOptions, (c) => queueCommand(c, (queue) => queue.runners(), human)).pipe(
   Command.withDescription('List worker runtimes and when they were last seen.'),
 )

@@ -12,14 +12,24 @@ const workers = Options.text('workers').pipe(
 const concurrency = boundedInteger('concurrency', 1, 1000, 'In-process handler slots. (Default: 3)').pipe(Options.optional)
 const demo = Options.boolean('demo').pipe(Options.withDescription('Enqueue example work every 15 s (what `npm start` does).'))
 const quiet = Options.boolean('quiet').pipe(Options.withDescription('Do not print the activity stream.'))
+const host = Options.text('host').pipe(
+  Options.withPseudoName('ADDRESS'),
+  Options.withDescription('Where the HTTP API listens. A non-loopback address needs tokens (`livequeue token create`). (Default: 127.0.0.1)'),
+  Options.withDefault('127.0.0.1'),
+)
+const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one (see the printed URL). (Default: 7420)').pipe(
+  Options.withDefault(7420),
+)
 
 /**
- * `livequeue serve`: the queue host. It owns the data dir (one process per store), runs the
- * in-process workers and prints the activity stream live. SIGINT/SIGTERM stop it gracefully
- * (running tasks finish within the grace period, the store is flushed) and it exits 0; a second
- * signal aborts the running tasks (recorded as interrupted, retried later) and still flushes.
+ * `livequeue serve`: the queue host. It owns the data dir (one process per store), serves the
+ * HTTP API (its URL goes into the lock file, so the CLI goes through it), runs the in-process
+ * workers and prints the activity stream live. SIGINT/SIGTERM stop it gracefully (no new
+ * requests, in-flight ones finish, running tasks finish within the grace period, the store is
+ * flushed) and it exits 0; a second signal aborts the running tasks (recorded as interrupted,
+ * retried later) and still flushes. Serving a non-loopback address without tokens exits 1.
  */
-export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet }, (c) =>
+export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port }, (c) =>
   Effect.gen(function* () {
     const { startHost } = yield* Effect.promise(() => import('../../host/startHost.js'))
     const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
@@ -31,6 +41,7 @@ export const serveCommand = Command.make('serve', { ...common, workers, concurre
           ...(Option.isSome(c.concurrency) ? { concurrency: c.concurrency.value } : {}),
           demo: c.demo,
           followActivity: !c.quiet,
+          http: { host: c.host, port: c.port },
         }),
       catch: (error) => new CommandFailed({ error, json: c.json }),
     })
@@ -39,4 +50,4 @@ export const serveCommand = Command.make('serve', { ...common, workers, concurre
     // interrupt on SIGINT must not cut that short, hence uninterruptible.
     return yield* Effect.uninterruptible(Effect.never)
   }),
-).pipe(Command.withDescription('Run the queue host: owns the data dir, runs in-process workers, prints activity live.'))
+).pipe(Command.withDescription('Run the queue host: owns the data dir, serves the HTTP API, runs in-process workers, prints activity live.'))

@@ -1,7 +1,7 @@
 import { Command } from '@effect/cli'
 import type { Stats, StatusCounts } from '../../queue/types.js'
 import { duration, table } from '../format.js'
-import { common } from '../options.js'
+import { queueOptions } from '../options.js'
 import { TASK_STATUSES as STATUSES } from '../taskStatuses.js'
 import { queueCommand } from '../withQueue.js'
 
@@ -14,7 +14,8 @@ const countsTable = (label: string, rows: Record<string, StatusCounts & { paused
       .map(([name, counts]) => [name, ...(withPaused ? [counts.paused ? 'yes' : 'no'] : []), ...STATUSES.map((s) => String(counts[s]))]),
   )
 
-const human = (stats: Stats): string => {
+/** The human rendering (also `watch`'s screen). */
+export const statsText = (stats: Stats): string => {
   const total = STATUSES.reduce((sum, s) => sum + stats.byStatus[s], 0)
   const byPriority = Object.entries(stats.byPriority).sort(([a], [b]) => Number(b) - Number(a))
   return [
@@ -30,6 +31,6 @@ const human = (stats: Stats): string => {
 }
 
 /** `livequeue stats`: counts by status, queue, type and pending priority. */
-export const statsCommand = Command.make('stats', common, (c) => queueCommand(c, (queue) => queue.stats(), human)).pipe(
+export const statsCommand = Command.make('stats', queueOptions, (c) => queueCommand(c, (queue) => queue.stats(), statsText)).pipe(
   Command.withDescription('Counts by status, queue, type and priority.'),
 )

@@ -1,0 +1,29 @@
+import { Command } from '@effect/cli'
+import type { QueryResult } from '../../client/QueueApi.js'
+import { table } from '../format.js'
+import { queueOptions } from '../options.js'
+import { positional } from '../parse.js'
+import { queueCommand } from '../withQueue.js'
+
+const cell = (value: unknown): string => (value === null || value === undefined ? 'NULL' : typeof value === 'string' ? value : JSON.stringify(value))
+
+/** Rows as a table; the columns are every key seen, in the order they first appear. */
+const human = ({ rows, truncated }: QueryResult): string => {
+  if (rows.length === 0) return '(no rows)'
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))]
+  const text = table(
+    columns,
+    rows.map((row) => columns.map((column) => cell(row[column]))),
+  )
+  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'}${truncated ? ', truncated: narrow the query or add a LIMIT' : ''})`
+  return `${text}\n${count}`
+}
+
+/**
+ * `livequeue query "<sql>"`: read-only SQL over the state tables (workerTasks, taskExecutions,
+ * activity, queues, runners, …), the devtools' power without them. A statement that could
+ * write is refused (ValidationError, exit 1); `--json` prints `{ rows, truncated }`.
+ */
+export const queryCommand = Command.make('query', { ...queueOptions, sql: positional('sql', 'One read-only SELECT (or WITH … SELECT).') }, (c) =>
+  queueCommand(c, (queue) => queue.query(c.sql), human),
+).pipe(Command.withDescription('Run a read-only SQL SELECT over the state tables.'))

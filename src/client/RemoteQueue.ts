@@ -1,0 +1,194 @@
+import * as os from 'node:os'
+import { QueueClosed, WaitTimedOut } from '../errors.js'
+import type { ActivityOptions } from '../queue/activity.js'
+import type { EscalationInput } from '../queue/escalate.js'
+import type { FailOptions, FailResult } from '../queue/fail.js'
+import type { PruneOptions } from '../queue/prune.js'
+import type { Runner, RunnerInfo } from '../queue/runners.js'
+import { toErrorInfo } from '../queue/errorInfo.js'
+import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
+import { type ActivityStream, type ActivityStreamOptions, openActivityStream } from './activityStream.js'
+import type { Schedule } from '../scheduler/types.js'
+import { baseUrl, type Method, type Query, requestJson } from './http.js'
+import type { QueryResult, QueueApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
+
+export type RemoteQueueOptions = {
+  /** The host, e.g. `http://127.0.0.1:7420`. */
+  url: string
+  /** A bearer token from `livequeue token create`. (Default: none; a host without tokens accepts that) */
+  token?: string
+  /** The clock `now()` reports. (Default: Date.now) */
+  now?: () => number
+}
+
+/** One long-poll of `wait` at most this long: well under undici's 300 s header timeout. */
+const WAIT_CHUNK_MS = 60_000
+
+const id = encodeURIComponent
+
+/**
+ * The queue through a host's HTTP API (docs/http-api.md): the same methods, results and tagged
+ * errors as `TaskQueue`, plus `activityStream` (SSE) and `claim`'s long-poll `waitMs`. A write
+ * resolves once the host has persisted it. Uses the global fetch; keeps no connection of its own.
+ */
+export class RemoteQueue implements QueueApi {
+  readonly url: string
+  private readonly token: string | undefined
+  private readonly clock: () => number
+  private closed = false
+  /** Aborts long-polls on close; writes in flight are awaited instead. */
+  private readonly polls = new AbortController()
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly streams = new Set<ActivityStream>()
+
+  constructor(opts: RemoteQueueOptions) {
+    this.url = baseUrl(opts.url)
+    this.token = opts.token || undefined
+    this.clock = opts.now ?? Date.now
+  }
+
+  private call<T>(method: Method, path: string, opts: { body?: unknown; query?: Query; longPoll?: boolean } = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new QueueClosed())
+    const { longPoll, ...rest } = opts
+    const request = requestJson<T>(this.url, this.token, method, path, longPoll ? { ...rest, signal: this.polls.signal } : rest)
+    if (!longPoll) {
+      this.inFlight.add(request)
+      request.then(
+        () => this.inFlight.delete(request),
+        () => this.inFlight.delete(request),
+      )
+    }
+    return request
+  }
+
+  now(): number {
+    return this.clock()
+  }
+
+  enqueue(input: EnqueueInput): Promise<Task> {
+    return this.call('POST', '/api/tasks', { body: input })
+  }
+  async enqueueMany(inputs: ReadonlyArray<EnqueueInput>): Promise<Task[]> {
+    return (await this.call<{ items: Task[] }>('POST', '/api/tasks/batch', { body: { tasks: inputs } })).items
+  }
+  get(taskId: string): Promise<Task> {
+    return this.call('GET', `/api/tasks/${id(taskId)}`)
+  }
+  list(opts: ListOptions = {}): Promise<Page<Task>> {
+    return this.call('GET', '/api/tasks', { query: { ...opts } })
+  }
+  stats(): Promise<Stats> {
+    return this.call('GET', '/api/stats')
+  }
+  async activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
+    return (await this.call<{ items: ActivityEntry[] }>('GET', '/api/activity', { query: { ...opts } })).items
+  }
+  /** Follows the activity stream live (SSE), reconnecting without gaps or repeats; see `ActivityStreamOptions`. */
+  activityStream(opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): ActivityStream {
+    if (this.closed) throw new QueueClosed()
+    const stream = openActivityStream({ base: this.url, token: this.token }, opts, onEntry)
+    this.streams.add(stream)
+    stream.done.then(
+      () => this.streams.delete(stream),
+      () => this.streams.delete(stream),
+    )
+    return stream
+  }
+  cancel(taskId: string): Promise<Task> {
+    return this.call('POST', `/api/tasks/${id(taskId)}/cancel`)
+  }
+  retry(taskId: string): Promise<Task> {
+    return this.call('POST', `/api/tasks/${id(taskId)}/retry`)
+  }
+  prune(opts: PruneOptions): Promise<{ pruned: number; olderThan: number }> {
+    const olderThan = opts?.olderThan instanceof Date ? opts.olderThan.toISOString() : opts?.olderThan
+    return this.call('POST', '/api/prune', { body: { olderThan } })
+  }
+  pause(queue: string): Promise<{ queue: string; paused: true }> {
+    return this.call('POST', `/api/queues/${id(queue)}/pause`)
+  }
+  resume(queue: string): Promise<{ queue: string; paused: false }> {
+    return this.call('POST', `/api/queues/${id(queue)}/resume`)
+  }
+  async requeueStuck(): Promise<string[]> {
+    return (await this.call<{ taskIds: string[] }>('POST', '/api/requeue-stuck')).taskIds
+  }
+  async runners(): Promise<Runner[]> {
+    return (await this.call<{ items: Runner[] }>('GET', '/api/runners')).items
+  }
+  query(sql: string): Promise<QueryResult> {
+    return this.call('POST', '/api/query', { body: { sql } })
+  }
+  readonly schedules: ScheduleApi = {
+    set: (name, input) => this.call('PUT', `/api/schedules/${id(name)}`, { body: input }),
+    remove: (name) => this.call('DELETE', `/api/schedules/${id(name)}`),
+    pause: (name) => this.call('POST', `/api/schedules/${id(name)}/pause`),
+    resume: (name) => this.call('POST', `/api/schedules/${id(name)}/resume`),
+    get: (name) => this.call('GET', `/api/schedules/${id(name)}`),
+    list: async () => (await this.call<{ items: Schedule[] }>('GET', '/api/schedules')).items,
+  }
+  /** Long-polls in chunks (the host caps one at 300 s), so any `timeoutMs`, or none, works as in process. */
+  async wait(taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> {
+    const deadline = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeoutMs
+    for (;;) {
+      const chunk = Math.max(0, Math.min(deadline - Date.now(), WAIT_CHUNK_MS))
+      try {
+        return await this.call<Task>('GET', `/api/tasks/${id(taskId)}/wait`, { query: { timeoutMs: chunk }, longPoll: true })
+      } catch (error) {
+        if (!(error instanceof WaitTimedOut)) throw error
+        if (Date.now() >= deadline) throw new WaitTimedOut({ taskId, timeoutMs: opts.timeoutMs as number })
+      }
+    }
+  }
+
+  // The worker surface (role worker or admin).
+  async claim(opts: RemoteClaimOptions): Promise<Claim[]> {
+    const longPoll = (opts.waitMs ?? 0) > 0
+    return (await this.call<{ claims: Claim[] }>('POST', '/api/claims', { body: opts, longPoll })).claims
+  }
+  heartbeat(executionId: string, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/heartbeat`, { body: opts })
+  }
+  progress(executionId: string, fraction: number, message?: string | null, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/progress`, {
+      body: { fraction, ...(typeof message === 'string' ? { message } : {}), ...opts },
+    })
+  }
+  complete(executionId: string, result?: unknown): Promise<ReportResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/complete`, { body: result === undefined ? {} : { result } })
+  }
+  fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/fail`, { body: { error: toErrorInfo(error), ...opts } })
+  }
+  /** The host finds the task from the execution; `taskId` is kept for the shared signature. */
+  async confirmCancelled(_taskId: string, executionId: string): Promise<void> {
+    await this.call('POST', `/api/executions/${id(executionId)}/cancelled`)
+  }
+  escalate(input: EscalationInput): Promise<Task> {
+    const { taskId, error, ...rest } = input
+    return this.call('POST', `/api/tasks/${id(taskId)}/escalate`, { body: { ...rest, error: toErrorInfo(error) } })
+  }
+  /** `host` and `pid` default to this process's: the worker's machine, not the host's. */
+  async runnerStarted(info: RunnerInfo): Promise<void> {
+    await this.call('POST', '/api/runners', { body: { host: os.hostname(), pid: process.pid, ...info } })
+  }
+  async runnerHeartbeat(runnerId: string): Promise<void> {
+    await this.call('POST', `/api/runners/${id(runnerId)}/heartbeat`)
+  }
+  async runnerStopped(runnerId: string): Promise<void> {
+    await this.call('POST', `/api/runners/${id(runnerId)}/stopped`)
+  }
+  async recordBreaker(change: Omit<BreakerRow, 'changedAt'>): Promise<void> {
+    const { runnerId, ...rest } = change
+    await this.call('POST', `/api/runners/${id(runnerId)}/breakers`, { body: rest })
+  }
+
+  /** Ends long-polls and streams, waits for writes in flight; later calls fail with QueueClosed. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.polls.abort()
+    for (const stream of this.streams) stream.close()
+    await Promise.allSettled([...this.inFlight, ...[...this.streams].map((s) => s.done)])
+  }
+}

@@ -1,0 +1,53 @@
+import { StoreLocked } from '../errors.js'
+import { liveOwner } from '../store/lockFile.js'
+import { resolveDataDir } from '../store/dataDir.js'
+import type { QueueApi } from './QueueApi.js'
+import { RemoteQueue } from './RemoteQueue.js'
+
+export type ConnectOptions = {
+  /** The store directory. (Default: `$LIVEQUEUE_DATA_DIR`, else `./.livequeue`) */
+  dataDir?: string | undefined
+  /** A host's URL: go through it, whatever the data dir. (Default: `$LIVEQUEUE_SERVER`) */
+  server?: string | undefined
+  /** The bearer token for the host. (Default: `$LIVEQUEUE_TOKEN`) */
+  token?: string | undefined
+}
+
+/** Which transport `connect` would use, decided without loading LiveStore. */
+export type Transport = { kind: 'remote'; url: string; token: string | undefined } | { kind: 'local'; dataDir: string }
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
+
+/**
+ * One process owns a data dir (DESIGN fact 2), so: an explicit server wins; else a live host
+ * that owns the data dir and serves HTTP (its lock file holds the URL) is gone through; else
+ * the store is opened here. A live owner without a URL (a host without HTTP) is left to
+ * `openQueue`, which refuses with StoreLocked naming its pid.
+ */
+export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
+  const token = nonEmpty(opts.token) ?? nonEmpty(process.env.LIVEQUEUE_TOKEN)
+  const server = nonEmpty(opts.server) ?? nonEmpty(process.env.LIVEQUEUE_SERVER)
+  if (server !== undefined) return { kind: 'remote', url: server, token }
+  const dataDir = resolveDataDir(opts.dataDir)
+  const owner = liveOwner(dataDir)
+  if (owner?.url) return { kind: 'remote', url: owner.url, token }
+  return { kind: 'local', dataDir }
+}
+
+/** The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir. */
+export const connect = async (opts: ConnectOptions = {}): Promise<QueueApi> => {
+  const transport = chooseTransport(opts)
+  if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
+  // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
+  const { openQueue } = await import('../queue/TaskQueue.js')
+  try {
+    return await openQueue({ dataDir: transport.dataDir })
+  } catch (error) {
+    // A host took the data dir between the look at its lock and the open: go through it.
+    if (error instanceof StoreLocked && error.url) {
+      const token = nonEmpty(opts.token) ?? nonEmpty(process.env.LIVEQUEUE_TOKEN)
+      return new RemoteQueue({ url: error.url, ...(token ? { token } : {}) })
+    }
+    throw error
+  }
+}

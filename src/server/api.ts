@@ -1,0 +1,152 @@
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from '@effect/platform'
+import { Schema } from 'effect'
+import { AdminAccess, ProduceAccess, ReadAccess, WorkAccess } from './auth.js'
+import * as E from './errors.js'
+import * as In from './inputs.js'
+import { finishSpec } from './openapi.js'
+import * as S from './schemas.js'
+
+/**
+ * The HTTP API of docs/http-api.md, declared once: the server's routes, request decoding and
+ * the OpenAPI document (/api/openapi.json, browsable at /api/docs) all come from this. Each group
+ * is one route family with the middleware that admits its roles.
+ */
+
+const id = HttpApiSchema.param('id', Schema.String)
+const name = HttpApiSchema.param('name', Schema.String)
+const text = (contentType: string, description: string) =>
+  Schema.String.pipe(HttpApiSchema.withEncoding({ kind: 'Text', contentType })).annotations({ description })
+
+export const reads = HttpApiGroup.make('reads')
+  .add(HttpApiEndpoint.get('listTasks', '/api/tasks').setUrlParams(In.ListParams).addSuccess(S.TaskPage))
+  .add(HttpApiEndpoint.get('getTask')`/api/tasks/${id}`.addSuccess(S.Task).addError(E.NotFound))
+  .add(
+    HttpApiEndpoint.get('waitTask')`/api/tasks/${id}/wait`
+      .setUrlParams(In.WaitParams)
+      .addSuccess(S.Task)
+      .addError(E.NotFound)
+      .addError(E.RequestTimeout)
+      .annotate(OpenApi.Description, 'Answers once the task is completed, failed or cancelled (timeoutMs: default 30000, max 300000).'),
+  )
+  .add(HttpApiEndpoint.get('stats', '/api/stats').addSuccess(S.Stats))
+  .add(HttpApiEndpoint.get('activity', '/api/activity').setUrlParams(In.ActivityParams).addSuccess(Schema.Struct({ items: Schema.Array(S.ActivityEntry) })))
+  .add(
+    HttpApiEndpoint.get('activityStream', '/api/activity/stream')
+      .setUrlParams(In.StreamParams)
+      .setHeaders(Schema.Struct({ 'last-event-id': Schema.optional(Schema.String) }))
+      .addSuccess(
+        text(
+          'text/event-stream',
+          'Server-Sent Events: `id: <seq>`, `event: activity`, `data: <ActivityEntry JSON>`; resumes after Last-Event-ID (or since) with no gap and no duplicate; `: keepalive` every 15 s.',
+        ),
+      ),
+  )
+  .add(HttpApiEndpoint.get('runners', '/api/runners').addSuccess(Schema.Struct({ items: Schema.Array(S.Runner) })))
+  .add(HttpApiEndpoint.get('listSchedules', '/api/schedules').addSuccess(Schema.Struct({ items: Schema.Array(S.Schedule) })))
+  .add(HttpApiEndpoint.get('getSchedule')`/api/schedules/${name}`.addSuccess(S.Schedule).addError(E.NotFound))
+  .add(
+    HttpApiEndpoint.post('query', '/api/query')
+      .setPayload(In.QueryInput)
+      .addSuccess(Schema.Struct({ rows: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })), truncated: Schema.Boolean })),
+  )
+  .addError(E.BadRequest)
+  .middleware(ReadAccess)
+
+export const produce = HttpApiGroup.make('produce')
+  .add(
+    HttpApiEndpoint.post('enqueue', '/api/tasks')
+      .setPayload(In.EnqueueInput)
+      .addSuccess(S.Task, { status: 201 })
+      .addSuccess(S.Task.annotations({ identifier: 'DeduplicatedTask', description: 'the existing task with this idempotencyKey, deduplicated: true' }))
+      .addError(E.PayloadTooLarge)
+      .addError(E.Unprocessable),
+  )
+  .add(
+    HttpApiEndpoint.post('enqueueBatch', '/api/tasks/batch')
+      .setPayload(In.EnqueueBatch)
+      .addSuccess(S.TaskList, { status: 201 })
+      .addError(E.PayloadTooLarge)
+      .addError(E.Unprocessable),
+  )
+  .add(HttpApiEndpoint.post('cancel')`/api/tasks/${id}/cancel`.addSuccess(S.Task).addError(E.NotFound).addError(E.Conflict))
+  .add(HttpApiEndpoint.post('retry')`/api/tasks/${id}/retry`.addSuccess(S.Task).addError(E.NotFound).addError(E.Conflict))
+  .addError(E.BadRequest)
+  .middleware(ProduceAccess)
+
+export const admin = HttpApiGroup.make('admin')
+  .add(
+    HttpApiEndpoint.post('prune', '/api/prune')
+      .setPayload(In.PruneInput)
+      .addSuccess(Schema.Struct({ pruned: Schema.Number, olderThan: Schema.Number })),
+  )
+  .add(HttpApiEndpoint.post('pause')`/api/queues/${name}/pause`.addSuccess(Schema.Struct({ queue: Schema.String, paused: Schema.Boolean })))
+  .add(HttpApiEndpoint.post('resume')`/api/queues/${name}/resume`.addSuccess(Schema.Struct({ queue: Schema.String, paused: Schema.Boolean })))
+  .add(HttpApiEndpoint.post('requeueStuck', '/api/requeue-stuck').addSuccess(Schema.Struct({ taskIds: Schema.Array(Schema.String) })))
+  .add(HttpApiEndpoint.put('setSchedule')`/api/schedules/${name}`.setPayload(In.ScheduleInput).addSuccess(S.Schedule))
+  .add(
+    HttpApiEndpoint.del('removeSchedule')`/api/schedules/${name}`
+      .addSuccess(Schema.Struct({ name: Schema.String, removed: Schema.Literal(true) }))
+      .addError(E.NotFound),
+  )
+  .add(HttpApiEndpoint.post('pauseSchedule')`/api/schedules/${name}/pause`.addSuccess(S.Schedule).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('resumeSchedule')`/api/schedules/${name}/resume`.addSuccess(S.Schedule).addError(E.NotFound))
+  .addError(E.BadRequest)
+  .middleware(AdminAccess)
+
+export const work = HttpApiGroup.make('work')
+  .add(
+    HttpApiEndpoint.post('claim', '/api/claims')
+      .setPayload(In.ClaimInput)
+      .addSuccess(Schema.Struct({ claims: Schema.Array(S.Claim) }))
+      .annotate(
+        OpenApi.Description,
+        'Claims eligible tasks. With waitMs, waits for work when none is eligible and answers the moment some is (driven by a live query, not a poll); { claims: [] } on timeout.',
+      ),
+  )
+  .add(HttpApiEndpoint.post('heartbeat')`/api/executions/${id}/heartbeat`.setPayload(In.HeartbeatInput).addSuccess(S.ReportResult).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('progress')`/api/executions/${id}/progress`.setPayload(In.ProgressInput).addSuccess(S.ReportResult).addError(E.NotFound))
+  .add(
+    HttpApiEndpoint.post('complete')`/api/executions/${id}/complete`
+      .setPayload(In.CompleteInput)
+      .addSuccess(S.ReportResult)
+      .addError(E.NotFound)
+      .addError(E.PayloadTooLarge),
+  )
+  .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('cancelled')`/api/executions/${id}/cancelled`.addSuccess(S.Ok).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('escalate')`/api/tasks/${id}/escalate`.setPayload(In.EscalateInput).addSuccess(S.Task).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('runnerStarted', '/api/runners').setPayload(In.RunnerInput).addSuccess(S.Ok))
+  .add(HttpApiEndpoint.post('runnerHeartbeat')`/api/runners/${id}/heartbeat`.addSuccess(S.Ok))
+  .add(HttpApiEndpoint.post('runnerStopped')`/api/runners/${id}/stopped`.addSuccess(S.Ok))
+  .add(HttpApiEndpoint.post('runnerBreaker')`/api/runners/${id}/breakers`.setPayload(In.BreakerInput).addSuccess(S.Ok))
+  .addError(E.BadRequest)
+  .middleware(WorkAccess)
+
+export const metrics = HttpApiGroup.make('metrics')
+  .add(HttpApiEndpoint.get('metrics', '/metrics').addSuccess(text('text/plain; version=0.0.4', 'Prometheus text exposition')))
+  .middleware(ReadAccess)
+
+export const system = HttpApiGroup.make('system')
+  .add(HttpApiEndpoint.get('healthz', '/healthz').addSuccess(Schema.Struct({ ok: Schema.Literal(true) })))
+  .add(
+    HttpApiEndpoint.get('readyz', '/readyz')
+      .addSuccess(Schema.Struct({ ready: Schema.Literal(true) }))
+      .addError(E.Unavailable)
+      .annotate(OpenApi.Description, '503 while the host is starting or stopping.'),
+  )
+
+export class Api extends HttpApi.make('livequeue')
+  .add(reads)
+  .add(produce)
+  .add(admin)
+  .add(work)
+  .add(metrics)
+  .add(system)
+  .addError(E.Unavailable)
+  .annotateContext(
+    OpenApi.annotations({
+      title: 'livequeue',
+      description: 'An event-sourced task queue on LiveStore. Every write answers only after its events are persisted.',
+      transform: finishSpec,
+    }),
+  ) {}

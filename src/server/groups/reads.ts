@@ -1,0 +1,32 @@
+import { HttpApiBuilder } from '@effect/platform'
+import { Effect } from 'effect'
+import { Api } from '../api.js'
+import { respond, type ServerDeps } from '../context.js'
+import { badInput } from '../errors.js'
+import { activityStream, resumeFrom } from '../sse.js'
+
+/** How long GET /api/tasks/{id}/wait waits without `timeoutMs`. (Default: 30 s) */
+export const DEFAULT_WAIT_MS = 30_000
+
+/** Reads: every role. */
+export const readsLive = (deps: ServerDeps) =>
+  HttpApiBuilder.group(Api, 'reads', (handlers) =>
+    handlers
+      .handle('listTasks', ({ urlParams }) => respond(deps, async () => deps.queue.list(urlParams)))
+      .handle('getTask', ({ path }) => respond(deps, () => deps.queue.get(path.id)))
+      .handle('waitTask', ({ path, urlParams }) =>
+        respond(deps, (signal) => deps.queue.wait(path.id, { timeoutMs: urlParams.timeoutMs ?? DEFAULT_WAIT_MS, signal })),
+      )
+      .handle('stats', () => respond(deps, () => deps.queue.stats()))
+      .handle('activity', ({ urlParams }) => respond(deps, async () => ({ items: await deps.queue.activity(urlParams) })))
+      .handle('activityStream', ({ urlParams, headers }) => {
+        const { since: sinceParam, ...filters } = urlParams
+        const since = resumeFrom(headers['last-event-id'], sinceParam)
+        if (since === 'invalid') return Effect.fail(badInput('Last-Event-ID', 'must be the seq number of an activity entry'))
+        return Effect.succeed(activityStream(deps, filters, since))
+      })
+      .handle('runners', () => respond(deps, async () => ({ items: await deps.queue.runners() })))
+      .handle('query', ({ payload }) => respond(deps, () => deps.queue.query(payload.sql)))
+      .handle('listSchedules', () => respond(deps, async () => ({ items: await deps.queue.schedules.list() })))
+      .handle('getSchedule', ({ path }) => respond(deps, () => deps.queue.schedules.get(path.name))),
+  )

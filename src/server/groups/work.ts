@@ -1,0 +1,58 @@
+import { HttpApiBuilder } from '@effect/platform'
+import { ExecutionNotFound } from '../../errors.js'
+import { Api } from '../api.js'
+import { OK, respond, type ServerDeps } from '../context.js'
+
+/** The task an execution belongs to (the worker reports only its executionId). */
+const taskOf = (deps: ServerDeps, executionId: string): string => {
+  const rows = deps.queue.store.query({
+    query: 'SELECT taskId FROM taskExecutions WHERE id = $id',
+    bindValues: { id: executionId },
+  }) as ReadonlyArray<{ taskId: string }>
+  if (rows[0] === undefined) throw new ExecutionNotFound({ executionId })
+  return rows[0].taskId
+}
+
+/** The worker's routes: claims (long-poll), reports on executions, escalation and the runner registry. */
+export const workLive = (deps: ServerDeps) => {
+  const { queue, metrics } = deps
+  return HttpApiBuilder.group(Api, 'work', (handlers) =>
+    handlers
+      .handle('claim', ({ payload: { waitMs, ...opts } }) =>
+        respond(deps, async (signal) => {
+          const claims = await deps.waiters.claim(opts, waitMs ?? 0, signal)
+          for (const c of claims) metrics.claimed(c.task)
+          return { claims }
+        }),
+      )
+      .handle('heartbeat', ({ path, payload }) => respond(deps, () => queue.heartbeat(path.id, payload)))
+      .handle('progress', ({ path, payload }) =>
+        respond(deps, () => queue.progress(path.id, payload.fraction, payload.message, payload.leaseMs === undefined ? {} : { leaseMs: payload.leaseMs })),
+      )
+      .handle('complete', ({ path, payload }) =>
+        respond(deps, async () => {
+          const result = await queue.complete(path.id, payload.result)
+          if (result.accepted) metrics.completed()
+          return result
+        }),
+      )
+      .handle('fail', ({ path, payload: { error, ...opts } }) =>
+        respond(deps, async () => {
+          const result = await queue.fail(path.id, error, opts)
+          if (result.accepted) metrics.failed()
+          return result
+        }),
+      )
+      .handle('cancelled', ({ path }) =>
+        respond(deps, async () => {
+          await queue.confirmCancelled(taskOf(deps, path.id), path.id)
+          return OK
+        }),
+      )
+      .handle('escalate', ({ path, payload }) => respond(deps, () => queue.escalate({ ...payload, taskId: path.id })))
+      .handle('runnerStarted', ({ payload }) => respond(deps, () => queue.runnerStarted(payload).then(() => OK)))
+      .handle('runnerHeartbeat', ({ path }) => respond(deps, () => queue.runnerHeartbeat(path.id).then(() => OK)))
+      .handle('runnerStopped', ({ path }) => respond(deps, () => queue.runnerStopped(path.id).then(() => OK)))
+      .handle('runnerBreaker', ({ path, payload }) => respond(deps, () => queue.recordBreaker({ ...payload, runnerId: path.id }).then(() => OK))),
+  )
+}

@@ -1,0 +1,156 @@
+import { Schema } from 'effect'
+import { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
+import { ExecutionStatus } from '../../schema/taskExecutions.js'
+import { TaskStatus } from '../../schema/workerTasks.js'
+import type * as LibRunners from '../queue/runners.js'
+import type * as Lib from '../queue/types.js'
+
+/**
+ * The answers' shapes, for the OpenAPI document. Handlers send the library's objects as they
+ * are (no re-encoding on the hot path); the assertions at the bottom keep these schemas in step
+ * with the library's types, so the document cannot drift from what is sent.
+ */
+
+const Ms = Schema.Number.annotations({ description: 'ms since the Unix epoch' })
+const NullableMs = Schema.NullOr(Ms)
+
+export const Execution = Schema.Struct({
+  id: Schema.String,
+  taskId: Schema.String,
+  attempt: Schema.Number,
+  runnerId: Schema.String,
+  status: ExecutionStatus,
+  startedAt: Ms,
+  finishedAt: NullableMs,
+  progress: Schema.NullOr(Schema.Number),
+  progressMessage: Schema.NullOr(Schema.String),
+  result: Schema.Unknown,
+  error: Schema.NullOr(ErrorInfo),
+  durationMs: Schema.NullOr(Schema.Number),
+}).annotations({ identifier: 'Execution' })
+
+export const Task = Schema.Struct({
+  id: Schema.String,
+  type: Schema.String,
+  queue: Schema.String,
+  payload: Schema.Unknown,
+  priority: Schema.Number,
+  status: TaskStatus,
+  processAfter: Ms,
+  createdAt: Ms,
+  updatedAt: Ms,
+  attempts: Schema.Number,
+  maxAttempts: Schema.Number,
+  backoff: BackoffPolicy,
+  timeoutMs: Schema.NullOr(Schema.Number),
+  dependsOn: Schema.Array(Schema.String),
+  blockedBy: Schema.Number.annotations({ description: 'dependencies not completed yet' }),
+  idempotencyKey: Schema.NullOr(Schema.String),
+  tags: Schema.Array(Schema.String),
+  metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  result: Schema.Unknown,
+  lastError: Schema.NullOr(ErrorInfo),
+  currentExecutionId: Schema.NullOr(Schema.String),
+  runnerId: Schema.NullOr(Schema.String),
+  leaseUntil: NullableMs,
+  cancelRequested: Schema.Boolean,
+  finishedAt: NullableMs,
+  escalatedFrom: Schema.NullOr(Schema.String),
+  escalatedTo: Schema.NullOr(Schema.String),
+  createdBy: Schema.NullOr(Schema.String).annotations({ description: 'the token name that enqueued it over HTTP' }),
+  deduplicated: Schema.optional(Schema.Boolean),
+  executions: Schema.optional(Schema.Array(Execution)),
+}).annotations({ identifier: 'Task' })
+
+export const TaskPage = Schema.Struct({ items: Schema.Array(Task), nextCursor: Schema.NullOr(Schema.String) })
+export const TaskList = Schema.Struct({ items: Schema.Array(Task) })
+
+export const Claim = Schema.Struct({ task: Task, executionId: Schema.String, attempt: Schema.Number, leaseUntil: Ms }).annotations({
+  identifier: 'Claim',
+})
+
+export const ActivityEntry = Schema.Struct({
+  seq: Schema.Number,
+  at: Ms,
+  taskId: Schema.NullOr(Schema.String),
+  executionId: Schema.NullOr(Schema.String),
+  kind: Schema.String,
+  type: Schema.NullOr(Schema.String),
+  queue: Schema.NullOr(Schema.String),
+  summary: Schema.String,
+}).annotations({ identifier: 'ActivityEntry' })
+
+export const Runner = Schema.Struct({
+  id: Schema.String,
+  host: Schema.String,
+  pid: Schema.Number,
+  types: Schema.Array(Schema.String),
+  concurrency: Schema.Number,
+  startedAt: Ms,
+  lastSeenAt: Ms,
+  status: Schema.String,
+}).annotations({ identifier: 'Runner' })
+
+const StatusCounts = Schema.Struct({
+  pending: Schema.Number,
+  processing: Schema.Number,
+  completed: Schema.Number,
+  failed: Schema.Number,
+  cancelled: Schema.Number,
+})
+
+export const BreakerState = Schema.Literal('closed', 'open', 'halfOpen')
+
+export const Stats = Schema.Struct({
+  byStatus: StatusCounts,
+  byQueue: Schema.Record({ key: Schema.String, value: Schema.extend(StatusCounts, Schema.Struct({ paused: Schema.Boolean })) }),
+  byType: Schema.Record({ key: Schema.String, value: StatusCounts }),
+  byPriority: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  oldestPendingAgeMs: Schema.NullOr(Schema.Number),
+  breakers: Schema.Array(
+    Schema.Struct({
+      runnerId: Schema.String,
+      type: Schema.String,
+      state: BreakerState,
+      consecutiveFailures: Schema.Number,
+      changedAt: Ms,
+      reopensAt: NullableMs,
+    }),
+  ),
+}).annotations({ identifier: 'Stats' })
+
+export const ReportResult = Schema.Struct({
+  accepted: Schema.Boolean.annotations({ description: 'false when the execution no longer holds its task (its lease expired)' }),
+  cancelRequested: Schema.Boolean,
+  leaseUntil: NullableMs,
+}).annotations({ identifier: 'ReportResult' })
+
+export const FailResult = Schema.extend(ReportResult, Schema.Struct({ retryAt: NullableMs })).annotations({ identifier: 'FailResult' })
+
+/** A recurring task's schedule, with its next fire time. */
+export const Schedule = Schema.Struct({
+  name: Schema.String,
+  cron: Schema.NullOr(Schema.String),
+  everyMs: Schema.NullOr(Schema.Number),
+  timeZone: Schema.NullOr(Schema.String),
+  task: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  catchUp: Schema.Literal('skip', 'once'),
+  enabled: Schema.Boolean,
+  createdAt: Schema.Number,
+  updatedAt: Schema.Number,
+  lastSlotAt: Schema.NullOr(Schema.Number),
+  lastTaskId: Schema.NullOr(Schema.String),
+  nextFireAt: Schema.NullOr(Schema.Number),
+}).annotations({ identifier: 'Schedule' })
+
+export const Ok = Schema.Struct({ ok: Schema.Literal(true) })
+
+// Compile-time checks: the library's values fit these schemas (a field added there fails here).
+type Fits<L, Doc> = L extends Doc ? (Exclude<keyof L, keyof Doc> extends never ? true : never) : never
+const fits = <_ extends true>() => undefined
+fits<Fits<Lib.Task, typeof Task.Type>>()
+fits<Fits<Lib.Claim, typeof Claim.Type>>()
+fits<Fits<Lib.ActivityEntry, typeof ActivityEntry.Type>>()
+fits<Fits<LibRunners.Runner, typeof Runner.Type>>()
+fits<Fits<Lib.Stats, typeof Stats.Type>>()
+fits<Fits<Lib.ReportResult, typeof ReportResult.Type>>()
