@@ -1,11 +1,11 @@
 import { Args, Command, Options } from '@effect/cli'
 import { Effect, Option } from 'effect'
-import { BackoffStrategy } from '../../../events/shapes.js'
 import type { Schedule, ScheduleInput, ScheduleTask } from '../../scheduler/types.js'
 import { UsageError } from '../errors.js'
 import { relative, table } from '../format.js'
 import { queueOptions } from '../options.js'
-import { durationOption, integerField, payloadFileOption, payloadOption, priorityOption, tagsOption, textField } from '../parse.js'
+import { durationOption, textField } from '../parse.js'
+import { taskFields, taskOptions } from '../taskOptions.js'
 import { queueCommand } from '../withQueue.js'
 
 /**
@@ -38,38 +38,21 @@ const setConfig = {
     ),
   ),
   type: textField('type', 'type', 'TYPE', 'The task type each fire enqueues.'),
-  payload: Options.optional(payloadOption),
-  payloadFile: Options.optional(payloadFileOption),
-  priority: Options.optional(priorityOption),
-  queue: Options.optional(textField('queue', 'queue', 'QUEUE', 'Named queue. (Default: default)')),
-  maxAttempts: Options.optional(integerField('max-attempts', 'maxAttempts', 'Attempts in all, 1–1000. (Default: 3)')),
-  timeout: Options.optional(durationOption('timeout', 'Abort each run after this long. (Default: none)')),
-  backoff: Options.optional(Options.choice('backoff', BackoffStrategy.literals).pipe(Options.withDescription('Retry backoff. (Default: exponential)'))),
-  tags: tagsOption,
+  ...taskOptions,
 }
 type SetConfig = Command.Command.ParseConfig<typeof setConfig>
 
 const toInput = (c: SetConfig): Effect.Effect<ScheduleInput, UsageError> => {
   if (Option.isSome(c.cron) === Option.isSome(c.every)) return Effect.fail(new UsageError({ reason: 'give exactly one of --cron or --every' }))
-  if (Option.isSome(c.payload) && Option.isSome(c.payloadFile)) {
-    return Effect.fail(new UsageError({ reason: 'give either --payload or --payload-file, not both' }))
-  }
-  const task: ScheduleTask = { type: c.type }
-  const payload = Option.orElse(c.payload, () => c.payloadFile)
-  if (Option.isSome(payload)) task.payload = payload.value
-  if (Option.isSome(c.priority)) task.priority = c.priority.value as ScheduleTask['priority']
-  if (Option.isSome(c.queue)) task.queue = c.queue.value
-  if (Option.isSome(c.maxAttempts)) task.maxAttempts = c.maxAttempts.value as number
-  if (Option.isSome(c.timeout)) task.timeoutMs = c.timeout.value
-  if (Option.isSome(c.backoff)) task.backoff = c.backoff.value
-  if (c.tags.length > 0) task.tags = c.tags
-  return Effect.succeed({
-    task,
-    ...(Option.isSome(c.cron) ? { cron: c.cron.value } : {}),
-    ...(Option.isSome(c.every) ? { every: c.every.value } : {}),
-    ...(Option.isSome(c.tz) ? { timeZone: c.tz.value } : {}),
-    ...(Option.isSome(c.catchUp) ? { catchUp: c.catchUp.value } : {}),
-  })
+  return taskFields(c).pipe(
+    Effect.map((fields) => ({
+      task: { type: c.type, ...fields } satisfies ScheduleTask,
+      ...(Option.isSome(c.cron) ? { cron: c.cron.value } : {}),
+      ...(Option.isSome(c.every) ? { every: c.every.value } : {}),
+      ...(Option.isSome(c.tz) ? { timeZone: c.tz.value } : {}),
+      ...(Option.isSome(c.catchUp) ? { catchUp: c.catchUp.value } : {}),
+    })),
+  )
 }
 
 const set = Command.make('set', setConfig, (c) =>
