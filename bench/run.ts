@@ -62,7 +62,7 @@ for (const s of scenarios) {
   const n = tasks
   const lqTasks = values.uncapped ? n : Math.min(n, s.livequeueCap ?? n)
   log(`${s.name}: livequeue, ${formatCount(lqTasks)} tasks …`)
-  const lq = await runWorkload(livequeue, s.workload, lqTasks, s.expect)
+  const lq = await runWorkload(s.livequeue ?? livequeue, s.workload, lqTasks, s.expect)
   const baseTasks = Math.min(n, s.baselineCap ?? n)
   log(`${s.name}: better-sqlite3, ${formatCount(baseTasks)} tasks …`)
   const base = await runWorkload(sqlite, s.workload, baseTasks, s.expect)

@@ -1,3 +1,5 @@
+import { openLivequeueRemote } from './livequeue/remoteSubject.js'
+import type { OpenSubject } from './subject.js'
 import { endToEnd, pickupLatency } from './worker/workloads.js'
 import { drainByTen, drainOneByOne, enqueueBatched, enqueueConcurrent, enqueueSequential, type Workload } from './workloads.js'
 
@@ -16,6 +18,8 @@ export type Scenario = {
   livequeueCap?: number
   /** The baseline runs at most this many (latency measures need no more). */
   baselineCap?: number
+  /** livequeue set up another way for this measure (remote workers). (Default: in-process) */
+  livequeue?: OpenSubject
 }
 
 /** The cap for the measures that await one commit at a time. */
@@ -75,5 +79,22 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
     workload: endToEnd(10),
     expect: 'completed',
     livequeueCap: SEQUENTIAL_CAP,
+  },
+  {
+    name: 'pickup-remote',
+    label: (n) => `pickup latency, idle queue, remote worker over HTTP (${n} tasks one by one) [baseline: in-process]`,
+    workload: pickupLatency,
+    expect: 'completed',
+    livequeueCap: 200,
+    baselineCap: 200,
+    livequeue: openLivequeueRemote,
+  },
+  {
+    name: 'e2e-remote',
+    label: (n) => `end to end ×${n}: producer + 2 remote worker processes (5 slots each) [baseline: in-process, 10]`,
+    workload: endToEnd(10),
+    expect: 'completed',
+    livequeueCap: SEQUENTIAL_CAP,
+    livequeue: openLivequeueRemote,
   },
 ]

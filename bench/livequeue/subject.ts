@@ -1,11 +1,13 @@
-import { createWorker, openQueue } from '../../src/index.js'
-import type { OpenSubject } from '../subject.js'
+import { createWorker, openQueue, type TaskQueue } from '../../src/index.js'
+import type { OpenSubject, Subject } from '../subject.js'
 
 const RUNNER_ID = 'bench-runner'
 
 /** livequeue on an fs store in `dir`: every promise resolves only after persistence (DESIGN fact 1). */
-export const openLivequeue: OpenSubject = async (dir) => {
-  const queue = await openQueue({ dataDir: dir })
+export const openLivequeue: OpenSubject = async (dir) => livequeueSubject(await openQueue({ dataDir: dir }))
+
+/** The workloads' view of a queue, with an in-process worker. */
+export const livequeueSubject = (queue: TaskQueue): Subject => {
   return {
     name: 'livequeue',
     enqueue: (task) => queue.enqueue(task),
