@@ -1,5 +1,6 @@
 import { queryDb } from '@livestore/livestore'
 import { Schema } from 'effect'
+import { ActivityEntrySchema } from './activity.js'
 
 /**
  * Labelled live queries (labels show in LiveStore devtools). Apps that merge the queue into
@@ -63,18 +64,7 @@ export const cancelRequested$ = queryDb(
 export const latestActivity$ = queryDb(
   {
     query: 'SELECT * FROM activity ORDER BY seq DESC LIMIT 50',
-    schema: Schema.Array(
-      Schema.Struct({
-        seq: Schema.Number,
-        at: Schema.Number,
-        taskId: Schema.NullOr(Schema.String),
-        executionId: Schema.NullOr(Schema.String),
-        kind: Schema.String,
-        type: Schema.NullOr(Schema.String),
-        queue: Schema.NullOr(Schema.String),
-        summary: Schema.String,
-      }),
-    ),
+    schema: Schema.Array(ActivityEntrySchema),
     queriedTables: new Set(['activity']),
   },
   { label: 'livequeue.latestActivity' },

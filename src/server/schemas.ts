@@ -4,6 +4,7 @@ import { ExecutionStatus } from '../../schema/taskExecutions.js'
 import { TaskStatus } from '../../schema/workerTasks.js'
 import type * as LibRunners from '../queue/runners.js'
 import type * as Lib from '../queue/types.js'
+import { ActivityEntrySchema } from '../../schema/activity.js'
 
 /**
  * The answers' shapes, for the OpenAPI document. Handlers send the library's objects as they
@@ -69,16 +70,7 @@ export const Claim = Schema.Struct({ task: Task, executionId: Schema.String, att
   identifier: 'Claim',
 })
 
-export const ActivityEntry = Schema.Struct({
-  seq: Schema.Number,
-  at: Ms,
-  taskId: Schema.NullOr(Schema.String),
-  executionId: Schema.NullOr(Schema.String),
-  kind: Schema.String,
-  type: Schema.NullOr(Schema.String),
-  queue: Schema.NullOr(Schema.String),
-  summary: Schema.String,
-}).annotations({ identifier: 'ActivityEntry' })
+export const ActivityEntry = ActivityEntrySchema.annotations({ identifier: 'ActivityEntry' })
 
 export const Runner = Schema.Struct({
   id: Schema.String,
