@@ -169,7 +169,7 @@ describe('task transitions', () => {
     await queue.enqueue({ id: 'child', type: 't', dependsOn: ['parent'] })
     const claim = await claimOne(queue)
     await queue.cancel(task.id)
-    await queue.complete(claim.executionId, 'finished anyway')
+    expect(await queue.complete(claim.executionId, 'finished anyway')).toMatchObject({ accepted: true, cancelRequested: true })
     const got = await queue.get(task.id)
     expect(got).toMatchObject({ status: 'cancelled', result: null })
     expect(got.executions?.[0]).toMatchObject({ status: 'cancelled', result: 'finished anyway' })

@@ -44,7 +44,12 @@ export const openLivequeueRemote: OpenSubject = async (dir) => {
       }
       return {
         stop: async () => {
-          await Promise.all(children.splice(0).map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))))
+          const exits = children.splice(0).map((c) => {
+            const exited = new Promise((resolve) => c.once('exit', resolve))
+            c.kill('SIGTERM')
+            return exited
+          })
+          await Promise.all(exits)
           unfollow()
         },
       }

@@ -24,5 +24,6 @@ export const complete = async (ctx: QueueContext, executionId: string, result?: 
     [events.taskCompleted({ taskId, executionId, at: ctx.now(), result: JSON.parse(json ?? 'null') })],
     [taskId],
   )
-  return { accepted: holder !== null, cancelRequested: false, leaseUntil: null }
+  // A cancel requested meanwhile wins: the task ended cancelled, and the caller is told so.
+  return { accepted: holder !== null, cancelRequested: holder?.cancelRequested === 1, leaseUntil: null }
 }
