@@ -6,6 +6,9 @@ import { type SqlWrite, write } from './sql.js'
  * reading the tasks from a JSON array with `json_each` (row order = array order, so activity
  * `seq` follows it). A task whose id or idempotency key already exists is skipped entirely.
  * `blockedBy` counts the dependencies not completed yet (missing ones count as not completed).
+ * The unary `+` on `p.status` makes SQLite look the dependencies up by id: with the status index
+ * it walked every completed task for every inserted one, and `enqueueMany(1000)` took 4 s more
+ * per 1,000 finished tasks in the store (0.25 s flat with this plan).
  */
 const TASKS = `(SELECT key AS k,
     value ->> '$.id' AS id, value ->> '$.type' AS type, value ->> '$.queue' AS queue,
@@ -50,7 +53,7 @@ export const queuedWrites = (tasks: ReadonlyArray<QueuedTask>): SqlWrite[] => {
          tags, metadata, cancelRequested, escalatedFrom, createdBy)
        SELECT n.id, n.type, n.queue, n.payload, n.priority, 100 - n.priority, 'pending', n.processAfter,
          n.createdAt, n.createdAt, 0, n.maxAttempts, n.backoff, n.timeoutMs, n.dependsOn,
-         json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.status = 'completed' AND p.id IN (SELECT value FROM json_each(n.dependsOn))),
+         json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.id IN (SELECT value FROM json_each(n.dependsOn)) AND +p.status = 'completed'),
          n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom, n.createdBy
        FROM ${TASKS} n ORDER BY n.k`,
       binds,
