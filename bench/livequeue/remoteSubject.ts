@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { activityHead$ } from '../../schema/queries.js'
+import { followLocal } from '../../src/client/localFollow.js'
 import { startServer } from '../../src/server/index.js'
 import type { OpenSubject } from '../subject.js'
 import type { WorkerEvents } from '../worker/types.js'
@@ -64,21 +64,9 @@ export const openLivequeueRemote: OpenSubject = async (dir) => {
 
 /** Calls `onStart` per `started` and `onDone` per `completed` activity entry, live. */
 const follow = (queue: TaskQueue, events: WorkerEvents): (() => void) => {
-  let since = queue.store.query(activityHead$)
-  let reading = false
-  const read = async () => {
-    if (reading) return
-    reading = true
-    for (;;) {
-      const entries = await queue.activity({ since, limit: 1000 })
-      if (entries.length === 0) break
-      for (const e of entries) {
-        if (e.kind === 'started') events.onStart()
-        else if (e.kind === 'completed') events.onDone()
-      }
-      since = entries[entries.length - 1]!.seq
-    }
-    reading = false
-  }
-  return queue.store.subscribe(activityHead$, () => setImmediate(() => void read()))
+  const stream = followLocal(queue, {}, (e) => {
+    if (e.kind === 'started') events.onStart()
+    else if (e.kind === 'completed') events.onDone()
+  })
+  return () => stream.close()
 }

@@ -1,6 +1,6 @@
 import type { TaskExecutionRow } from '../../schema/taskExecutions.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
-import type { ActivityEntry, Execution, Task } from './types.js'
+import type { Execution, Task } from './types.js'
 
 const parse = <T>(text: string | null): T => (text === null ? (null as T) : (JSON.parse(text) as T))
 
@@ -50,5 +50,3 @@ export const executionFromRow = (row: TaskExecutionRow): Execution => ({
   error: parse(row.error),
   durationMs: row.durationMs,
 })
-
-export const activityFromRow = (row: ActivityEntry): ActivityEntry => ({ ...row })
