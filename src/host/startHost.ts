@@ -25,6 +25,8 @@ export type HostOptions = {
   http?: { host?: string; port?: number } | false
   /** Where the host's own lines go. (Default: stdout) */
   write?: (line: string) => void
+  /** Push every event to this LiveStore sync backend, for read replicas. (Default: none) */
+  syncUrl?: string
 }
 
 export type Host = { queue: TaskQueue; worker: Worker | null; server: Server | null; stop(opts?: { force?: boolean }): Promise<void> }
@@ -51,7 +53,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     throw new UnsafeBind({ host: http.host, tokensFile: tokensFile(opts.dataDir) })
   }
   const module = opts.workers ? await loadHandlers(opts.workers) : null
-  const queue = await openQueue({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) })
+  const queue = await openQueue({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.syncUrl ? { syncUrl: opts.syncUrl } : {}) })
   const metrics = new Metrics()
   let stopFollowing = () => {}
   let stopDemo = () => {}
@@ -96,6 +98,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         : '  auth:    none: no tokens, so serving on loopback only (`livequeue token create` to add one)',
     )
   }
+  if (opts.syncUrl) write(`  sync:    ${opts.syncUrl}  (store ${queue.store.storeId}; read replicas: openReplica, examples/web-feed)`)
   write(
     worker
       ? `  workers: ${worker.types.join(', ')} (concurrency ${opts.concurrency ?? 3}, runner ${worker.runnerId})`

@@ -6,6 +6,7 @@ import { GroupCommit } from './groupCommit.js'
 import { resolveDataDir } from './dataDir.js'
 import { acquireLock, type Lock } from './lockFile.js'
 import { PersistenceWatch } from './persistence.js'
+import { makeSyncOptions } from '../replica/syncOptions.js'
 
 export type OpenStoreOptions = {
   /** Where the store lives. (Default: `$LIVEQUEUE_DATA_DIR`, else `./.livequeue`) */
@@ -14,6 +15,8 @@ export type OpenStoreOptions = {
   inMemory?: boolean
   /** LiveStore store id; one data dir can hold several. (Default: `livequeue`) */
   storeId?: string
+  /** Push every event to this LiveStore sync backend (sync-cf) for read replicas. (Default: none) */
+  syncUrl?: string
 }
 
 export { resolveDataDir }
@@ -34,6 +37,8 @@ const quietLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
   const storeId = options.storeId ?? 'livequeue'
   const dataDir = options.inMemory ? null : resolveDataDir(options.dataDir)
+  // Checked before the lock is taken: a bad URL opens nothing.
+  const sync = options.syncUrl ? await makeSyncOptions(options.syncUrl) : undefined
   const lock = dataDir === null ? null : acquireLock(dataDir)
   try {
     const store = await createStorePromise({
@@ -41,6 +46,7 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
       storeId,
       adapter: makeAdapter({
         storage: dataDir === null ? { type: 'in-memory' } : { type: 'fs', baseDirectory: dataDir },
+        ...(sync ? { sync } : {}),
       }),
       disableDevtools: true,
       logger: quietLogger,

@@ -17,6 +17,13 @@ const host = Options.text('host').pipe(
   Options.withDescription('Where the HTTP API listens. A non-loopback address needs tokens (`livequeue token create`). (Default: 127.0.0.1)'),
   Options.withDefault('127.0.0.1'),
 )
+const syncUrl = Options.text('sync-url').pipe(
+  Options.withPseudoName('URL'),
+  Options.withDescription(
+    'Push every event to this LiveStore sync backend (sync-cf, e.g. ws://127.0.0.1:8787 from `npm run sync:dev`) for read replicas. Node 20 needs NODE_OPTIONS=--experimental-websocket.',
+  ),
+  Options.optional,
+)
 const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one (see the printed URL). (Default: 7420)').pipe(
   Options.withDefault(7420),
 )
@@ -29,7 +36,7 @@ const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one
  * flushed) and it exits 0; a second signal aborts the running tasks (recorded as interrupted,
  * retried later) and still flushes. Serving a non-loopback address without tokens exits 1.
  */
-export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port }, (c) =>
+export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port, syncUrl }, (c) =>
   Effect.gen(function* () {
     const { startHost } = yield* Effect.promise(() => import('../../host/startHost.js'))
     const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
@@ -42,6 +49,7 @@ export const serveCommand = Command.make('serve', { ...common, workers, concurre
           demo: c.demo,
           followActivity: !c.quiet,
           http: { host: c.host, port: c.port },
+          ...(Option.isSome(c.syncUrl) ? { syncUrl: c.syncUrl.value } : {}),
         }),
       catch: (error) => new CommandFailed({ error, json: c.json }),
     })

@@ -1,0 +1,136 @@
+import type { Queryable, Store, Unsubscribe } from '@livestore/livestore'
+import type { ActivityStream, ActivityStreamOptions } from '../client/activityStream.js'
+import { followLocal } from '../client/localFollow.js'
+import type { ActivityOptions } from '../queue/activity.js'
+import type { Runner } from '../queue/runners.js'
+import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { ActivityEntry, ListOptions, Page, Stats, Task } from '../queue/types.js'
+import type { Schedule } from '../scheduler/types.js'
+import { ReplicaReadOnly } from './errors.js'
+
+/** Every queue operation that writes. A replica refuses each of them before reading anything. */
+export const WRITE_OPERATIONS = [
+  'enqueue',
+  'enqueueMany',
+  'cancel',
+  'retry',
+  'prune',
+  'pause',
+  'resume',
+  'requeueStuck',
+  'claim',
+  'heartbeat',
+  'progress',
+  'complete',
+  'fail',
+  'confirmCancelled',
+  'escalate',
+  'runnerStarted',
+  'runnerHeartbeat',
+  'runnerStopped',
+  'recordBreaker',
+  'expireLeases',
+  'fireDueSchedules',
+] as const
+
+export type WriteOperation = (typeof WRITE_OPERATIONS)[number]
+
+const refuse = (operation: string) => () => Promise.reject(new ReplicaReadOnly({ operation }))
+
+/**
+ * A read replica of a host's queue: a LiveStore store that pulls the host's events from a sync
+ * backend and materializes the same tables. Reads are the queue's own read functions (the
+ * `reader` is a TaskQueue over a store that refuses commits); live subscriptions are LiveStore's.
+ * Writes reject with `ReplicaReadOnly`: the host is the only writer (DESIGN fact 3).
+ */
+export class Replica {
+  /** Every write rejects with `ReplicaReadOnly` (typed so that code written for a TaskQueue compiles and fails loudly). */
+  readonly enqueue: (...args: unknown[]) => Promise<never> = refuse('enqueue')
+  readonly enqueueMany: (...args: unknown[]) => Promise<never> = refuse('enqueueMany')
+  readonly cancel: (...args: unknown[]) => Promise<never> = refuse('cancel')
+  readonly retry: (...args: unknown[]) => Promise<never> = refuse('retry')
+  readonly prune: (...args: unknown[]) => Promise<never> = refuse('prune')
+  readonly pause: (...args: unknown[]) => Promise<never> = refuse('pause')
+  readonly resume: (...args: unknown[]) => Promise<never> = refuse('resume')
+  readonly requeueStuck: (...args: unknown[]) => Promise<never> = refuse('requeueStuck')
+  readonly claim: (...args: unknown[]) => Promise<never> = refuse('claim')
+  readonly heartbeat: (...args: unknown[]) => Promise<never> = refuse('heartbeat')
+  readonly progress: (...args: unknown[]) => Promise<never> = refuse('progress')
+  readonly complete: (...args: unknown[]) => Promise<never> = refuse('complete')
+  readonly fail: (...args: unknown[]) => Promise<never> = refuse('fail')
+  readonly confirmCancelled: (...args: unknown[]) => Promise<never> = refuse('confirmCancelled')
+  readonly escalate: (...args: unknown[]) => Promise<never> = refuse('escalate')
+  readonly runnerStarted: (...args: unknown[]) => Promise<never> = refuse('runnerStarted')
+  readonly runnerHeartbeat: (...args: unknown[]) => Promise<never> = refuse('runnerHeartbeat')
+  readonly runnerStopped: (...args: unknown[]) => Promise<never> = refuse('runnerStopped')
+  readonly recordBreaker: (...args: unknown[]) => Promise<never> = refuse('recordBreaker')
+  readonly expireLeases: (...args: unknown[]) => Promise<never> = refuse('expireLeases')
+  readonly fireDueSchedules: (...args: unknown[]) => Promise<never> = refuse('fireDueSchedules')
+
+  /** Schedules: read them here; setting, removing, pausing or resuming one is a write. */
+  readonly schedules = {
+    get: (name: string): Promise<Schedule> => this.reader.schedules.get(name),
+    list: (): Promise<Schedule[]> => this.reader.schedules.list(),
+    set: refuse('schedules.set'),
+    remove: refuse('schedules.remove'),
+    pause: refuse('schedules.pause'),
+    resume: refuse('schedules.resume'),
+  }
+
+  constructor(
+    private readonly reader: TaskQueue,
+    /** The sync backend this replica pulls from. */
+    readonly syncUrl: string,
+  ) {}
+
+  get storeId(): string {
+    return this.reader.store.storeId
+  }
+
+  get(taskId: string): Promise<Task> {
+    return this.reader.get(taskId)
+  }
+  list(opts: ListOptions = {}): Promise<Page<Task>> {
+    return this.reader.list(opts)
+  }
+  stats(): Promise<Stats> {
+    return this.reader.stats()
+  }
+  activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
+    return this.reader.activity(opts)
+  }
+  runners(): Promise<Runner[]> {
+    return this.reader.runners()
+  }
+  /** Read-only SQL over the replica's state tables (a single SELECT). */
+  query(sql: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
+    return this.reader.query(sql)
+  }
+  /** Resolves once the task is completed, failed or cancelled, as the host's events arrive. */
+  wait(taskId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Task> {
+    return this.reader.wait(taskId, opts)
+  }
+
+  /**
+   * A live query: `onUpdate` runs with the result now and after every synced change that
+   * touches its tables. Use the labelled queries from `livequeue/schema` (`queries.latestActivity$`,
+   * `queries.taskState$(id)`, …) or your own `queryDb`.
+   */
+  subscribe<T>(query: Queryable<T>, onUpdate: (value: T) => void): Unsubscribe {
+    return this.reader.store.subscribe(query, onUpdate)
+  }
+
+  /** Every activity entry after `since` (default: from now on), once, in order, as it syncs in. */
+  followActivity(opts: Omit<ActivityStreamOptions, 'retryForMs' | 'idleMs' | 'kind'>, onEntry: (entry: ActivityEntry) => void): ActivityStream {
+    return followLocal(this.reader, opts, onEntry)
+  }
+
+  /** The LiveStore store, for reads only (devtools, your own queries). Committing to it breaks the single-writer rule. */
+  get store(): Store<any> {
+    return this.reader.store
+  }
+
+  close(): Promise<void> {
+    return this.reader.close()
+  }
+}

@@ -1,0 +1,4 @@
+/** Read replicas: watch a host's queue through a LiveStore sync backend, without writing. */
+export { InvalidSyncUrl, ReplicaReadOnly, WebSocketUnavailable } from './errors.js'
+export { type OpenReplicaOptions, openReplica } from './openReplica.js'
+export { Replica, WRITE_OPERATIONS, type WriteOperation } from './Replica.js'
