@@ -7,6 +7,7 @@ import { Scheduler } from '../scheduler/Scheduler.js'
 import { isLoopback, UnsafeBind } from '../server/bind.js'
 import { Metrics } from '../server/metrics.js'
 import { DEFAULT_HOST, DEFAULT_PORT, type Server, startServer } from '../server/startServer.js'
+import { type DevtoolsOptions, devtoolsAnswering, devtoolsUrl, prepareDevtools } from '../devtools/index.js'
 import { followActivity } from './activityLog.js'
 import { loadHandlers } from './loadHandlers.js'
 
@@ -27,6 +28,8 @@ export type HostOptions = {
   write?: (line: string) => void
   /** Push every event to this LiveStore sync backend, for read replicas. (Default: none) */
   syncUrl?: string
+  /** Serve LiveStore's devtools for the store and print their URL. (Default: none) */
+  devtools?: DevtoolsOptions
 }
 
 export type Host = { queue: TaskQueue; worker: Worker | null; server: Server | null; stop(opts?: { force?: boolean }): Promise<void> }
@@ -53,7 +56,12 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     throw new UnsafeBind({ host: http.host, tokensFile: tokensFile(opts.dataDir) })
   }
   const module = opts.workers ? await loadHandlers(opts.workers) : null
-  const queue = await openQueue({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.syncUrl ? { syncUrl: opts.syncUrl } : {}) })
+  const devtools = opts.devtools ? await prepareDevtools(opts.devtools) : undefined
+  const queue = await openQueue({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.syncUrl ? { syncUrl: opts.syncUrl } : {}),
+    ...(devtools ? { devtools } : {}),
+  })
   const metrics = new Metrics()
   let stopFollowing = () => {}
   let stopDemo = () => {}
@@ -82,6 +90,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     }
     // Recurring tasks: fires what came due while no host ran (per each schedule's catch-up), then on time.
     await scheduler.start()
+    if (devtools) await devtoolsAnswering(devtoolsUrl(queue.store, devtools))
   } catch (error) {
     await scheduler.stop()
     await server?.close()
@@ -98,6 +107,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         : '  auth:    none: no tokens, so serving on loopback only (`livequeue token create` to add one)',
     )
   }
+  if (devtools) write(`  devtools: ${devtoolsUrl(queue.store, devtools)}  (LiveStore devtools; the page asks for a sponsor licence; open alternative: livequeue query)`)
   if (opts.syncUrl) write(`  sync:    ${opts.syncUrl}  (store ${queue.store.storeId}; read replicas: openReplica, examples/web-feed)`)
   write(
     worker

@@ -18,9 +18,9 @@ export class InvalidSyncUrl extends Data.TaggedError('InvalidSyncUrl')<{ readonl
   }
 }
 
-/** Node 20 has no global WebSocket unless asked for one; LiveStore's sync client needs it. */
-export class WebSocketUnavailable extends Data.TaggedError('WebSocketUnavailable')<{ readonly nodeVersion: string }> {
+/** Node 20 has no global WebSocket unless asked for one; LiveStore's sync client and devtools need it. */
+export class WebSocketUnavailable extends Data.TaggedError('WebSocketUnavailable')<{ readonly nodeVersion: string; readonly feature: string }> {
   override get message() {
-    return `this Node (${this.nodeVersion}) has no global WebSocket, which LiveStore's sync client needs: run it with NODE_OPTIONS=--experimental-websocket (Node 20), or use Node 22 or newer`
+    return `this Node (${this.nodeVersion}) has no global WebSocket, which ${this.feature} needs: run it with NODE_OPTIONS=--experimental-websocket (Node 20), or use Node 22 or newer`
   }
 }

@@ -32,7 +32,7 @@ export const checkSyncUrl = (url: string): string => {
  */
 export const makeSyncOptions = async (url: string): Promise<SyncOptions> => {
   checkSyncUrl(url)
-  if (typeof globalThis.WebSocket !== 'function') throw new WebSocketUnavailable({ nodeVersion: process.version })
+  if (typeof globalThis.WebSocket !== 'function') throw new WebSocketUnavailable({ nodeVersion: process.version, feature: "LiveStore's sync client (--sync-url, openReplica)" })
   const { makeWsSync } = await import('@livestore/sync-cf/client')
   return { backend: makeWsSync({ url }), onSyncError: 'ignore', onBackendIdMismatch: 'ignore' }
 }

@@ -7,6 +7,7 @@ import { resolveDataDir } from './dataDir.js'
 import { acquireLock, type Lock } from './lockFile.js'
 import { PersistenceWatch } from './persistence.js'
 import { makeSyncOptions } from '../replica/syncOptions.js'
+import type { AdapterDevtools } from '../devtools/options.js'
 
 export type OpenStoreOptions = {
   /** Where the store lives. (Default: `$LIVEQUEUE_DATA_DIR`, else `./.livequeue`) */
@@ -17,6 +18,8 @@ export type OpenStoreOptions = {
   storeId?: string
   /** Push every event to this LiveStore sync backend (sync-cf) for read replicas. (Default: none) */
   syncUrl?: string
+  /** Serve LiveStore's devtools for this store (see `prepareDevtools`). (Default: none) */
+  devtools?: AdapterDevtools
 }
 
 export { resolveDataDir }
@@ -47,8 +50,9 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
       adapter: makeAdapter({
         storage: dataDir === null ? { type: 'in-memory' } : { type: 'fs', baseDirectory: dataDir },
         ...(sync ? { sync } : {}),
+        ...(options.devtools ? { devtools: options.devtools } : {}),
       }),
-      disableDevtools: true,
+      disableDevtools: options.devtools === undefined,
       logger: quietLogger,
       logLevel: LogLevel.Warning,
     })

@@ -24,6 +24,12 @@ const syncUrl = Options.text('sync-url').pipe(
   ),
   Options.optional,
 )
+const devtools = Options.boolean('devtools').pipe(
+  Options.withDescription(
+    "Serve LiveStore's devtools for the store and print their URL (needs @livestore/devtools-vite and vite; the page asks for a LiveStore sponsor licence; `livequeue query` is the open alternative).",
+  ),
+)
+const devtoolsPort = boundedInteger('devtools-port', 1, 65535, 'Where the devtools listen (on 127.0.0.1). (Default: 4242)').pipe(Options.withDefault(4242))
 const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one (see the printed URL). (Default: 7420)').pipe(
   Options.withDefault(7420),
 )
@@ -36,7 +42,7 @@ const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one
  * flushed) and it exits 0; a second signal aborts the running tasks (recorded as interrupted,
  * retried later) and still flushes. Serving a non-loopback address without tokens exits 1.
  */
-export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port, syncUrl }, (c) =>
+export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port, syncUrl, devtools, devtoolsPort }, (c) =>
   Effect.gen(function* () {
     const { startHost } = yield* Effect.promise(() => import('../../host/startHost.js'))
     const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
@@ -50,6 +56,7 @@ export const serveCommand = Command.make('serve', { ...common, workers, concurre
           followActivity: !c.quiet,
           http: { host: c.host, port: c.port },
           ...(Option.isSome(c.syncUrl) ? { syncUrl: c.syncUrl.value } : {}),
+          ...(c.devtools ? { devtools: { port: c.devtoolsPort } } : {}),
         }),
       catch: (error) => new CommandFailed({ error, json: c.json }),
     })
