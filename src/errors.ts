@@ -32,7 +32,7 @@ export class InvalidTransition extends Data.TaggedError('InvalidTransition')<{
   readonly allowedFrom: ReadonlyArray<string>
 }> {
   override get message() {
-    return `cannot ${this.action} task ${this.taskId}: it is ${this.from}; ${this.action} applies to ${this.allowedFrom.join(' or ')} tasks`
+    return `cannot ${this.action} task ${this.taskId}: it is ${this.from}; ${this.action} applies to ${orList(this.allowedFrom)} tasks`
   }
 }
 
@@ -83,3 +83,6 @@ export class WaitTimedOut extends Data.TaggedError('WaitTimedOut')<{ readonly ta
     return `task ${this.taskId} did not finish within ${this.timeoutMs} ms (it keeps running; wait again or raise the timeout)`
   }
 }
+
+/** "a", "a or b", "a, b or c". */
+const orList = (items: ReadonlyArray<string>) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`)

@@ -16,6 +16,7 @@ export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL } from './queue/claim
 export { parseDuration } from './queue/duration.js'
 export type { FailOptions, FailResult } from './queue/fail.js'
 export type { PruneOptions } from './queue/prune.js'
+export type { Throughput, ThroughputOptions } from './queue/throughput.js'
 export { type OpenQueueOptions, openQueue, TaskQueue } from './queue/TaskQueue.js'
 export * from './queue/types.js'
 export { EnqueueInputSchema } from './queue/validateInput.js'

@@ -68,7 +68,7 @@ describe('livequeue CLI through a running host', () => {
     })
     const again = await cli(['cancel', task.id, ...d()])
     expect(again.code).toBe(1)
-    expect(again.stderr).toBe(`error: cannot cancel task ${task.id}: it is cancelled; cancel applies to pending or processing tasks\n`)
+    expect(again.stderr).toBe(`error: cannot cancel task ${task.id}: it is cancelled; cancel applies to pending, processing or failed tasks\n`)
   }, TIMEOUT)
 
   it('activity --follow --json sees a task enqueued meanwhile, and Ctrl-C exits 0', async () => {

@@ -73,8 +73,8 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     expect(await queue.cancel(task.id)).toMatchObject({ id: task.id, status: 'cancelled' })
     const refused = await queue.cancel(task.id).catch((e) => e)
     expect(refused).toBeInstanceOf(InvalidTransition)
-    expect(refused).toMatchObject({ _tag: 'InvalidTransition', taskId: task.id, from: 'cancelled', action: 'cancel', allowedFrom: ['pending', 'processing'] })
-    expect(refused.message).toBe(`cannot cancel task ${task.id}: it is cancelled; cancel applies to pending or processing tasks`)
+    expect(refused).toMatchObject({ _tag: 'InvalidTransition', taskId: task.id, from: 'cancelled', action: 'cancel', allowedFrom: ['pending', 'processing', 'failed'] })
+    expect(refused.message).toBe(`cannot cancel task ${task.id}: it is cancelled; cancel applies to pending, processing or failed tasks`)
     expect(await queue.retry(task.id)).toMatchObject({ id: task.id, status: 'pending' })
   })
 

@@ -25,6 +25,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/api/activity?limit=5', access: 'read' },
   { method: 'GET', path: () => '/api/activity/stream', access: 'read' },
   { method: 'GET', path: () => '/api/runners', access: 'read' },
+  { method: 'GET', path: () => '/api/throughput?minutes=5', access: 'read' },
+  { method: 'GET', path: () => '/api/whoami', access: 'read' },
   { method: 'POST', path: () => '/api/query', access: 'read', body: () => ({ sql: 'SELECT 1 AS one' }) },
   { method: 'GET', path: () => '/metrics', access: 'read' },
   { method: 'POST', path: () => '/api/tasks', access: 'produce', body: () => ({ type: 'new' }), ok: 201 },
@@ -66,6 +68,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/readyz', access: 'open' },
   { method: 'GET', path: () => '/api/openapi.json', access: 'open' },
   { method: 'GET', path: () => '/api/docs', access: 'open' },
+  { method: 'GET', path: () => '/', access: 'open' },
 ]
 
 const CALLERS = ['no token', 'bad token', 'viewer', 'producer', 'worker', 'admin'] as const

@@ -34,6 +34,7 @@ describe('the host serves HTTP', () => {
     const url = host.server!.url
     expect(readLock(dataDir)?.url).toBe(url)
     expect(lines.join('\n')).toContain(`http:    ${url}`)
+    expect(lines.join('\n')).toContain(`dashboard: ${url}/`)
     expect(lines.join('\n')).toContain('auth:    none')
     expect((await fetch(`${url}/readyz`)).status).toBe(200)
 

@@ -201,6 +201,19 @@ describe('task transitions', () => {
     await queue.close()
   })
 
+  it('cancel discards a dead letter: failed → cancelled, with its error kept and an activity entry', async () => {
+    const { queue } = await memoryQueue()
+    const task = await queue.enqueue({ type: 't', maxAttempts: 1 })
+    await queue.fail((await claimOne(queue)).executionId, new Error('gave up'))
+    const discarded = await queue.cancel(task.id)
+    expect(discarded).toMatchObject({ status: 'cancelled', lastError: { message: 'gave up' } })
+    expect((await queue.activity({ taskId: task.id })).at(-1)).toMatchObject({ kind: 'cancelled', summary: 'dead letter discarded' })
+    expect(await queue.list({ status: 'failed' })).toMatchObject({ items: [] })
+    // A discarded dead letter can still be revived.
+    expect(await queue.retry(task.id)).toMatchObject({ status: 'pending' })
+    await queue.close()
+  })
+
   it('refused transitions write nothing', async () => {
     const { queue } = await memoryQueue()
     const task = await queue.enqueue({ type: 't' })
@@ -217,7 +230,7 @@ describe('task transitions', () => {
     await expectRefused(queue, 'ExecutionNotFound', () => queue.complete('no-such-execution'))
     await expectRefused(queue, 'ExecutionNotFound', () => queue.heartbeat('no-such-execution'))
     const err = await expectRefused(queue, 'InvalidTransition', () => queue.cancel(task.id))
-    expect(err.message).toMatch(/it is completed; cancel applies to pending or processing tasks/)
+    expect(err.message).toMatch(/it is completed; cancel applies to pending, processing or failed tasks/)
     await queue.close()
   })
 

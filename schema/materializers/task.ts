@@ -158,9 +158,11 @@ export const taskMaterializers = (ev: TaskEvents) =>
 
     'v1.TaskCancelled': (e) => {
       const b = { taskId: e.taskId, executionId: e.executionId, at: e.at }
-      const guard = `(status = 'pending' AND $executionId IS NULL) OR (status = 'processing' AND currentExecutionId = $executionId)`
+      // Without an execution: a pending task, or a dead letter being discarded (failed → cancelled).
+      const guard = `(status IN ('pending', 'failed') AND $executionId IS NULL) OR (status = 'processing' AND currentExecutionId = $executionId)`
+      const summary = `CASE t.status WHEN 'pending' THEN 'cancelled before it ran' WHEN 'failed' THEN 'dead letter discarded' ELSE 'cancelled while running' END`
       return [
-        activityRow(b, `'cancelled'`, `CASE WHEN t.status = 'pending' THEN 'cancelled before it ran' ELSE 'cancelled while running' END`, {}, guard),
+        activityRow(b, `'cancelled'`, summary, {}, guard),
         write(
           `UPDATE taskExecutions SET status = 'cancelled', finishedAt = $at, durationMs = $at - startedAt
            WHERE id = $executionId AND status = 'running' AND ${IS_CURRENT}`,

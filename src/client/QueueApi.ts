@@ -6,6 +6,7 @@ import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
+import type { Throughput, ThroughputOptions } from '../queue/throughput.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 
 /**
@@ -24,6 +25,8 @@ export interface ProducerApi {
   list(opts?: ListOptions): Promise<Page<Task>>
   stats(): Promise<Stats>
   activity(opts?: ActivityOptions): Promise<ActivityEntry[]>
+  /** Completed and failed executions per minute over the last `minutes`. */
+  throughput(opts?: ThroughputOptions): Promise<Throughput>
   cancel(taskId: string): Promise<Task>
   retry(taskId: string): Promise<Task>
   prune(opts: PruneOptions): Promise<{ pruned: number; olderThan: number }>

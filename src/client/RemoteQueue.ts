@@ -1,6 +1,7 @@
 import * as os from 'node:os'
 import { QueueClosed, WaitTimedOut } from '../errors.js'
 import type { ActivityOptions } from '../queue/activity.js'
+import type { Throughput, ThroughputOptions } from '../queue/throughput.js'
 import type { EscalationInput } from '../queue/escalate.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
 import type { PruneOptions } from '../queue/prune.js'
@@ -82,6 +83,9 @@ export class RemoteQueue implements QueueApi {
   }
   async activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
     return (await this.call<{ items: ActivityEntry[] }>('GET', '/api/activity', { query: { ...opts } })).items
+  }
+  throughput(opts: ThroughputOptions = {}): Promise<Throughput> {
+    return this.call('GET', '/api/throughput', { query: { ...opts } })
   }
   /** Follows the activity stream live (SSE), reconnecting without gaps or repeats; see `ActivityStreamOptions`. */
   activityStream(opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): ActivityStream {

@@ -10,6 +10,8 @@ export type ActivityStreamOptions = {
   taskId?: string
   queue?: string
   type?: string
+  /** Only these activity kinds, comma-separated (e.g. `completed,failed`). */
+  kind?: string
   /** How long to keep reconnecting while the host cannot be reached before giving up. (Default: 30000) */
   retryForMs?: number
   /** Reconnect when nothing (not even the 15 s keepalive) arrived for this long. (Default: 45000) */
@@ -81,7 +83,7 @@ export const openActivityStream = (
     signal.addEventListener('abort', stop, { once: true })
     let idle = setTimeout(stop, idleMs)
     try {
-      const url = `${conn.base}${withQuery('/api/activity/stream', { since: last, taskId: opts.taskId, queue: opts.queue, type: opts.type })}`
+      const url = `${conn.base}${withQuery('/api/activity/stream', { since: last, taskId: opts.taskId, queue: opts.queue, type: opts.type, kind: opts.kind })}`
       const response = await send(conn.base, { url, method: 'GET', headers: { ...headers(conn.token, false), 'last-event-id': String(last) }, signal: attempt.signal })
       if (!response.ok || response.body === null) {
         throw decodeError(conn.base, response.status, await response.json().catch(() => null))

@@ -100,6 +100,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   write(`livequeue host (pid ${process.pid})`)
   write(`  data:    ${queue.dataDir}`)
   if (server) {
+    write(`  dashboard: ${server.url}/`)
     write(`  http:    ${server.url}  (API /api, reference /api/docs, metrics /metrics)`)
     write(
       server.requiresTokens()

@@ -23,6 +23,7 @@ import { get } from './read.js'
 import { retry } from './retry.js'
 import { type Runner, type RunnerInfo, runnerHeartbeat, runnerStarted, runnerStopped, runners } from './runners.js'
 import { stats } from './stats.js'
+import { type Throughput, type ThroughputOptions, throughput } from './throughput.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from './types.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validateInput.js'
 import { wait } from './wait.js'
@@ -99,6 +100,10 @@ export class TaskQueue {
   }
   async activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
     return this.use((ctx) => activity(ctx, opts))
+  }
+  /** Completed and failed executions per minute over the last `minutes` (the dashboard's chart). */
+  async throughput(opts: ThroughputOptions = {}): Promise<Throughput> {
+    return this.use((ctx) => throughput(ctx, opts))
   }
   cancel(taskId: string): Promise<Task> {
     return this.useAsync((ctx) => cancel(ctx, taskId))

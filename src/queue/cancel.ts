@@ -7,16 +7,18 @@ import type { Task } from './types.js'
 /**
  * A pending task is cancelled at once. A processing task gets `cancelRequested`: its worker's
  * signal is aborted and the task ends `cancelled` when the handler stops (or its lease passes).
+ * A failed task (a dead letter) is discarded: it ends `cancelled`, so the dead-letter view is
+ * where an operator either retries or dismisses what failed.
  */
 export const cancel = async (ctx: QueueContext, taskId: string): Promise<Task> => {
   const row = readTaskRow(ctx, taskId)
   const at = ctx.now()
-  if (row.status === 'pending') {
+  if (row.status === 'pending' || row.status === 'failed') {
     await ctx.owned.group.submit([events.taskCancelled({ taskId, executionId: null, at })], [taskId])
   } else if (row.status === 'processing') {
     if (row.cancelRequested !== 1) await ctx.owned.group.submit([events.taskCancelRequested({ taskId, at })], [taskId])
   } else {
-    throw new InvalidTransition({ taskId, from: row.status, action: 'cancel', allowedFrom: ['pending', 'processing'] })
+    throw new InvalidTransition({ taskId, from: row.status, action: 'cancel', allowedFrom: ['pending', 'processing', 'failed'] })
   }
   return get(ctx, taskId)
 }

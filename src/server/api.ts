@@ -41,6 +41,17 @@ export const reads = HttpApiGroup.make('reads')
         ),
       ),
   )
+  .add(
+    HttpApiEndpoint.get('throughput', '/api/throughput')
+      .setUrlParams(In.ThroughputParams)
+      .addSuccess(S.Throughput)
+      .annotate(OpenApi.Description, 'Completed and failed executions per minute over the last `minutes` (default 60, max 1440), oldest first.'),
+  )
+  .add(
+    HttpApiEndpoint.get('whoami', '/api/whoami')
+      .addSuccess(S.WhoAmI)
+      .annotate(OpenApi.Description, "The caller's token name and role (the dashboard shows only the buttons the role may use)."),
+  )
   .add(HttpApiEndpoint.get('runners', '/api/runners').addSuccess(Schema.Struct({ items: Schema.Array(S.Runner) })))
   .add(HttpApiEndpoint.get('listSchedules', '/api/schedules').addSuccess(Schema.Struct({ items: Schema.Array(S.Schedule) })))
   .add(HttpApiEndpoint.get('getSchedule')`/api/schedules/${name}`.addSuccess(S.Schedule).addError(E.NotFound))

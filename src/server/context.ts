@@ -14,6 +14,8 @@ export type ServerDeps = {
   readonly waiters: ClaimWaiters
   /** How often an idle SSE stream gets a `: keepalive` comment. (Default: 15000) */
   readonly keepaliveMs: number
+  /** Whether requests need a token now (tokens.json has any). */
+  readonly tokensRequired: () => boolean
 }
 
 /**

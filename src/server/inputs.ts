@@ -42,9 +42,16 @@ const activityFilters = {
   taskId: Schema.optional(Schema.String),
   queue: Schema.optional(Schema.String),
   type: Schema.optional(Schema.String),
+  kind: Schema.optional(Schema.String),
 }
-export const ActivityParams = Schema.Struct({ ...activityFilters, limit: Schema.optional(intParam('limit', 1, 1000)) }).annotations(strict)
+export const ActivityParams = Schema.Struct({
+  ...activityFilters,
+  before: Schema.optional(intParam('before', 0, Number.MAX_SAFE_INTEGER)),
+  limit: Schema.optional(intParam('limit', 1, 1000)),
+}).annotations(strict)
 export const StreamParams = Schema.Struct(activityFilters).annotations(strict)
+
+export const ThroughputParams = Schema.Struct({ minutes: Schema.optional(intParam('minutes', 1, 1440)) }).annotations(strict)
 
 export const WaitParams = Schema.Struct({ timeoutMs: Schema.optional(intParam('timeoutMs', 0, 300_000)) }).annotations(strict)
 

@@ -3,6 +3,7 @@ import { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
 import { ExecutionStatus } from '../../schema/taskExecutions.js'
 import { TaskStatus } from '../../schema/workerTasks.js'
 import type * as LibRunners from '../queue/runners.js'
+import type * as LibThroughput from '../queue/throughput.js'
 import type * as Lib from '../queue/types.js'
 import { ActivityEntrySchema } from '../../schema/activity.js'
 
@@ -135,6 +136,18 @@ export const Schedule = Schema.Struct({
   nextFireAt: Schema.NullOr(Schema.Number),
 }).annotations({ identifier: 'Schedule' })
 
+export const Throughput = Schema.Struct({
+  bucketMs: Schema.Number,
+  buckets: Schema.Array(Schema.Struct({ at: Ms, completed: Schema.Number, failed: Schema.Number })),
+}).annotations({ identifier: 'Throughput' })
+
+/** Who the caller is: what the dashboard asks before it shows buttons a role may not use. */
+export const WhoAmI = Schema.Struct({
+  name: Schema.NullOr(Schema.String).annotations({ description: "the token's name; null on a host without tokens" }),
+  role: Schema.Literal('admin', 'producer', 'worker', 'viewer'),
+  tokens: Schema.Boolean.annotations({ description: 'whether this host requires tokens' }),
+}).annotations({ identifier: 'WhoAmI' })
+
 export const Ok = Schema.Struct({ ok: Schema.Literal(true) })
 
 // Compile-time checks: the library's values fit these schemas (a field added there fails here).
@@ -145,4 +158,5 @@ fits<Fits<Lib.Claim, typeof Claim.Type>>()
 fits<Fits<Lib.ActivityEntry, typeof ActivityEntry.Type>>()
 fits<Fits<LibRunners.Runner, typeof Runner.Type>>()
 fits<Fits<Lib.Stats, typeof Stats.Type>>()
+fits<Fits<LibThroughput.Throughput, typeof Throughput.Type>>()
 fits<Fits<Lib.ReportResult, typeof ReportResult.Type>>()

@@ -4,7 +4,7 @@ import { activityHead$ } from '../../schema/queries.js'
 import type { ActivityEntry } from '../queue/types.js'
 import type { ServerDeps } from './context.js'
 
-export type StreamFilters = { taskId?: string | undefined; queue?: string | undefined; type?: string | undefined }
+export type StreamFilters = { taskId?: string | undefined; queue?: string | undefined; type?: string | undefined; kind?: string | undefined }
 
 const encoder = new TextEncoder()
 const BATCH = 500

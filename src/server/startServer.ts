@@ -9,6 +9,7 @@ import type { TaskQueue } from '../queue/TaskQueue.js'
 import { Api } from './api.js'
 import { authLayer } from './auth.js'
 import { connectUrl, isLoopback, ListenFailed, UnsafeBind } from './bind.js'
+import { dashboardLayer } from './dashboard.js'
 import type { ServerDeps } from './context.js'
 import { adminLive } from './groups/admin.js'
 import { produceLive } from './groups/produce.js'
@@ -76,6 +77,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     lifecycle,
     waiters: new ClaimWaiters(opts.queue),
     keepaliveMs: opts.keepaliveMs ?? 15_000,
+    tokensRequired: () => tokens?.hasTokens() ?? false,
   }
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const nodeServer = http.createServer()
@@ -86,6 +88,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
   )
   const layer = HttpApiBuilder.serve().pipe(
     Layer.provide(HttpApiScalar.layer({ path: '/api/docs' })),
+    Layer.provide(dashboardLayer()),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: '/api/openapi.json' })),
     Layer.provide(serverMiddleware(deps, maxBodyBytes)),
     Layer.provide(api),
@@ -110,7 +113,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     host,
     port: bound,
     metrics: deps.metrics,
-    requiresTokens: () => tokens?.hasTokens() ?? false,
+    requiresTokens: deps.tokensRequired,
     ready: () => lifecycle.ready(),
     close() {
       closing ??= (async () => {

@@ -12,4 +12,4 @@ const human = (task: Task): string =>
 /** `livequeue cancel <id>`: a pending task at once; a processing one when its handler stops. */
 export const cancelCommand = Command.make('cancel', { ...queueOptions, id: positional('id', 'The task id.') }, (c) =>
   queueCommand(c, (queue) => queue.cancel(c.id), human),
-).pipe(Command.withDescription('Cancel a pending or processing task.'))
+).pipe(Command.withDescription('Cancel a pending or processing task, or discard a failed one (a dead letter).'))

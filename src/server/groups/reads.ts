@@ -1,7 +1,8 @@
 import { HttpApiBuilder } from '@effect/platform'
 import { Effect } from 'effect'
 import { Api } from '../api.js'
-import { respond, type ServerDeps } from '../context.js'
+import { CurrentPrincipal } from '../auth.js'
+import { json, respond, type ServerDeps } from '../context.js'
 import { badInput } from '../errors.js'
 import { activityStream, resumeFrom } from '../sse.js'
 
@@ -25,6 +26,10 @@ export const readsLive = (deps: ServerDeps) =>
         if (since === 'invalid') return Effect.fail(badInput('Last-Event-ID', 'must be the seq number of an activity entry'))
         return Effect.succeed(activityStream(deps, filters, since))
       })
+      .handle('throughput', ({ urlParams }) => respond(deps, () => deps.queue.throughput(urlParams)))
+      .handle('whoami', () =>
+        Effect.map(CurrentPrincipal, (principal) => json({ name: principal.name, role: principal.role, tokens: deps.tokensRequired() })),
+      )
       .handle('runners', () => respond(deps, async () => ({ items: await deps.queue.runners() })))
       .handle('query', ({ payload }) => respond(deps, () => deps.queue.query(payload.sql)))
       .handle('listSchedules', () => respond(deps, async () => ({ items: await deps.queue.schedules.list() })))

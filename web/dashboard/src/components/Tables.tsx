@@ -1,0 +1,105 @@
+import type { Runner, Stats } from '../api.js'
+import { ago } from '../format.js'
+
+const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const
+
+/** Each queue's tasks by status, and whether it is paused. */
+export const QueueTable = ({ stats }: { stats: Stats }) => {
+  const queues = Object.entries(stats.byQueue).sort(([a], [b]) => a.localeCompare(b))
+  if (queues.length === 0) return <p class="muted">No queues yet: enqueue a task.</p>
+  return (
+    <table data-testid="queues">
+      <thead>
+        <tr>
+          <th>queue</th>
+          {STATUSES.map((s) => (
+            <th key={s} class="num">
+              {s}
+            </th>
+          ))}
+          <th>state</th>
+        </tr>
+      </thead>
+      <tbody>
+        {queues.map(([name, q]) => (
+          <tr key={name} data-queue={name}>
+            <td>{name}</td>
+            {STATUSES.map((s) => (
+              <td key={s} class={`num status-${s}`}>
+                {q[s]}
+              </td>
+            ))}
+            <td>{q.paused ? <span class="badge paused">paused</span> : <span class="badge running">running</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+/** Worker processes: what they run and when they were last heard from. */
+export const RunnersTable = ({ runners, now }: { runners: ReadonlyArray<Runner>; now: number }) => {
+  const shown = runners.filter((r) => r.status === 'running' || now - r.lastSeenAt < 3_600_000)
+  if (shown.length === 0) return <p class="muted">No workers have registered in the last hour.</p>
+  return (
+    <table data-testid="runners">
+      <thead>
+        <tr>
+          <th>runner</th>
+          <th>types</th>
+          <th class="num">slots</th>
+          <th>status</th>
+          <th>last heartbeat</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((r) => (
+          <tr key={r.id}>
+            <td class="mono" title={`${r.host} pid ${r.pid}`}>
+              {r.id}
+            </td>
+            <td>{r.types.join(', ')}</td>
+            <td class="num">{r.concurrency}</td>
+            <td>
+              <span class={`badge ${r.status === 'running' ? 'running' : 'stopped'}`}>{r.status}</span>
+            </td>
+            <td>{ago(r.lastSeenAt, now)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+/** Circuit breakers that are not closed (a type failing over and over is paused by its workers). */
+export const BreakersTable = ({ stats, now }: { stats: Stats; now: number }) =>
+  stats.breakers.length === 0 ? (
+    <p class="muted" data-testid="breakers">
+      All circuit breakers closed.
+    </p>
+  ) : (
+    <table data-testid="breakers">
+      <thead>
+        <tr>
+          <th>type</th>
+          <th>runner</th>
+          <th>state</th>
+          <th class="num">failures in a row</th>
+          <th>since</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stats.breakers.map((b) => (
+          <tr key={`${b.runnerId}/${b.type}`}>
+            <td>{b.type}</td>
+            <td class="mono">{b.runnerId}</td>
+            <td>
+              <span class={`badge breaker-${b.state}`}>{b.state === 'halfOpen' ? 'half-open' : b.state}</span>
+            </td>
+            <td class="num">{b.consecutiveFailures}</td>
+            <td>{ago(b.changedAt, now)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )

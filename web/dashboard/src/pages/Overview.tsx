@@ -1,0 +1,95 @@
+import { api, type Task } from '../api.js'
+import { ActivityList } from '../components/ActivityList.js'
+import { ProgressBar } from '../components/ProgressBar.js'
+import { BreakersTable, QueueTable, RunnersTable } from '../components/Tables.js'
+import { ThroughputChart } from '../components/ThroughputChart.js'
+import { ago, shortId } from '../format.js'
+import { useActivityWindow, useLoad, useNow } from '../hooks.js'
+import { taskHref } from '../route.js'
+
+/** How many running tasks the overview shows with their progress (each is one GET). */
+const RUNNING_SHOWN = 8
+
+const runningTasks = async (): Promise<Task[]> => {
+  const page = await api.tasks({ status: 'processing', limit: RUNNING_SHOWN })
+  return Promise.all(page.items.map((t) => api.task(t.id).catch(() => t)))
+}
+
+/**
+ * The landing page: what the queue is doing right now. Counts, what is running with its
+ * progress, the latest activity (live), queues, workers, breakers and the last hour's throughput.
+ * Everything re-reads when the activity stream says something changed (at most twice a second),
+ * and every 5 s for what the stream does not announce (heartbeats, the clock).
+ */
+export const Overview = () => {
+  const now = useNow()
+  const stats = useLoad(api.stats, [], { everyMs: 5000 })
+  const runners = useLoad(api.runners, [], { everyMs: 5000 })
+  const chart = useLoad(() => api.throughput(60), [], { everyMs: 15_000, minGapMs: 2000 })
+  const running = useLoad(runningTasks, [], { everyMs: 5000 })
+  const feed = useActivityWindow(
+    {},
+    {
+      initial: 25,
+      window: 25,
+      onEntries: (batch) => {
+        stats.reload()
+        running.reload()
+        if (batch.some((e) => e.kind === 'completed' || e.kind === 'failed')) chart.reload()
+        if (batch.some((e) => e.taskId === null)) runners.reload()
+      },
+    },
+  )
+  const s = stats.data
+  return (
+    <div class="overview">
+      <section class="counts" data-testid="counts">
+        {(['pending', 'processing', 'completed', 'failed'] as const).map((k) => (
+          <a key={k} class={`count status-${k}`} href={k === 'failed' ? '#/dead-letters' : `#/activity`}>
+            <strong>{s ? s.byStatus[k] : '…'}</strong>
+            <span>{k === 'processing' ? 'running' : k === 'failed' ? 'dead letters' : k}</span>
+          </a>
+        ))}
+        <div class="count">
+          <strong>{s?.oldestPendingAgeMs == null ? '—' : ago(now - s.oldestPendingAgeMs, now).replace(' ago', '')}</strong>
+          <span>oldest waiting</span>
+        </div>
+      </section>
+
+      <div class="grid">
+        <section>
+          <h2>Running now</h2>
+          {running.data && running.data.length === 0 && <p class="muted">Nothing is running.</p>}
+          <ul class="running" data-testid="running">
+            {running.data?.map((t) => {
+              const execution = t.executions?.at(-1)
+              return (
+                <li key={t.id}>
+                  <a href={taskHref(t.id)}>
+                    <span class="type">{t.type}</span> <span class="mono">{shortId(t.id)}</span>
+                  </a>
+                  <span class="muted"> attempt {t.attempts} on {t.runnerId}</span>
+                  <ProgressBar fraction={execution?.progress ?? null} message={execution?.progressMessage ?? null} />
+                </li>
+              )
+            })}
+          </ul>
+          <h2>
+            Latest activity <a class="more" href="#/activity">all →</a>
+          </h2>
+          <ActivityList entries={feed.entries} empty="No activity yet." />
+        </section>
+        <section>
+          <h2>Completed and failed per minute</h2>
+          {chart.data ? <ThroughputChart data={chart.data} /> : <p class="muted">…</p>}
+          <h2>Queues</h2>
+          {s ? <QueueTable stats={s} /> : <p class="muted">…</p>}
+          <h2>Workers</h2>
+          {runners.data ? <RunnersTable runners={runners.data} now={now} /> : <p class="muted">…</p>}
+          <h2>Circuit breakers</h2>
+          {s ? <BreakersTable stats={s} now={now} /> : <p class="muted">…</p>}
+        </section>
+      </div>
+    </div>
+  )
+}
