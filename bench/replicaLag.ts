@@ -4,7 +4,7 @@
  * under `wrangler dev`. Real parts: wrangler + workerd, `livequeue serve --sync-url` as a child
  * process, `openReplica` here.
  *
- *   npm run bench:replica-lag            (or: npm run build && node --experimental-websocket dist/bench/replicaLag.js [--json] [--tasks N] [--burst N])
+ *   npm run bench:replica-lag            (or: npm run build && node dist/bench/replicaLag.js [--json] [--tasks N] [--burst N])
  *
  * Two runs: tasks one at a time (each lag alone), then a burst of concurrent enqueues (group
  * commit puts them in few events; the lag includes waiting behind the rest of the burst).
@@ -30,7 +30,6 @@ const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'livequeue.js')
 const startHost = (dataDir: string, syncUrl: string) => {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--quiet', '--data-dir', dataDir, '--sync-url', syncUrl], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-websocket'].filter(Boolean).join(' ') },
   })
   const url = new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {

@@ -9,9 +9,8 @@ import { cliAt, startServe } from './helpers/host.js'
 import { ReplicaCallError, type ReplicaProcess, startReplicaProcess } from './helpers/replicaProcess.js'
 import { type SyncBackend, startSyncBackend } from './helpers/syncBackend.js'
 
-// LiveStore's sync client needs a global WebSocket: Node 20 only has one with this flag. Set
-// here for the children this file starts (the host); vitest runs each file in its own fork.
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--experimental-websocket'].filter(Boolean).join(' ')
+// No --experimental-websocket anywhere: on Node 20 the host and the replica install the `ws`
+// package's WebSocket for LiveStore's sync client themselves (src/replica/webSocket.ts).
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
 

@@ -8,8 +8,6 @@ import { RemoteQueue } from '../src/client/RemoteQueue.js'
 import { startServe } from './helpers/host.js'
 import { freePort, type SyncBackend, startSyncBackend } from './helpers/syncBackend.js'
 
-// The host's sync client needs a global WebSocket: Node 20 only has one with this flag.
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--experimental-websocket'].filter(Boolean).join(' ')
 
 const CONFIG = path.resolve(import.meta.dirname, '..', 'examples', 'web-feed', 'vite.config.ts')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { WebSocketUnavailable } from '../replica/errors.js'
+import { ensureWebSocket } from '../replica/webSocket.js'
 import { DevtoolsUnavailable } from './errors.js'
 
 export type DevtoolsOptions = {
@@ -36,7 +36,7 @@ export const prepareDevtools = async (opts: DevtoolsOptions = {}): Promise<Adapt
   }
   if (missing.length > 0) throw new DevtoolsUnavailable({ missing, reason: reasons.join('; ') })
   // The store's session and leader reach the devtools server over a WebSocket (webmesh); without
-  // a global one (Node 20 without the flag) the page loads but shows no store.
-  if (typeof globalThis.WebSocket !== 'function') throw new WebSocketUnavailable({ nodeVersion: process.version, feature: "LiveStore's devtools connection (--devtools)" })
+  // a global one (Node 20) the page loads but shows no store.
+  await ensureWebSocket("LiveStore's devtools connection (--devtools)")
   return { schemaPath: SCHEMA_PATH, port: opts.port ?? 4242, host: opts.host ?? '127.0.0.1' }
 }

@@ -1,5 +1,6 @@
 import type { makeAdapter } from '@livestore/adapter-node'
-import { InvalidSyncUrl, WebSocketUnavailable } from './errors.js'
+import { InvalidSyncUrl } from './errors.js'
+import { ensureWebSocket } from './webSocket.js'
 
 /** LiveStore's sync options, as the Node adapter takes them (`@livestore/common` is not a direct dependency). */
 export type SyncOptions = NonNullable<Parameters<typeof makeAdapter>[0]['sync']>
@@ -32,7 +33,7 @@ export const checkSyncUrl = (url: string): string => {
  */
 export const makeSyncOptions = async (url: string): Promise<SyncOptions> => {
   checkSyncUrl(url)
-  if (typeof globalThis.WebSocket !== 'function') throw new WebSocketUnavailable({ nodeVersion: process.version, feature: "LiveStore's sync client (--sync-url, openReplica)" })
+  await ensureWebSocket("LiveStore's sync client (--sync-url, openReplica)")
   const { makeWsSync } = await import('@livestore/sync-cf/client')
   return { backend: makeWsSync({ url }), onSyncError: 'ignore', onBackendIdMismatch: 'ignore' }
 }

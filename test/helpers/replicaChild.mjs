@@ -1,6 +1,5 @@
-// A read replica in a child process (the test runner's Node 20 has no global WebSocket, which
-// LiveStore's sync client needs; this runs with --experimental-websocket). Usage:
-//   node --experimental-websocket replicaChild.mjs <syncUrl> [storeId]
+// A read replica in a real child process, as an app would run one. Usage:
+//   node replicaChild.mjs <syncUrl> [storeId]
 // Prints "ready", then answers one JSON line per JSON request line on stdin:
 //   {"id":1,"call":"list","args":[]}            → {"id":1,"value":…} or {"id":1,"error":{"_tag","message"}}
 //   {"id":2,"seen":"<taskId>"} → {"id":2,"value":{"seenAt":<ms epoch>}}: when the task first reached the replica

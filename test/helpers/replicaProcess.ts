@@ -26,7 +26,7 @@ export type ReplicaProcess = {
 export const startReplicaProcess = async (syncUrl: string, storeId?: string): Promise<ReplicaProcess> => {
   const child = spawn(
     process.execPath,
-    ['--experimental-websocket', path.join(import.meta.dirname, 'replicaChild.mjs'), syncUrl, ...(storeId ? [storeId] : [])],
+    [path.join(import.meta.dirname, 'replicaChild.mjs'), syncUrl, ...(storeId ? [storeId] : [])],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   )
   let stderr = ''

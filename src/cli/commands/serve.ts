@@ -20,7 +20,7 @@ const host = Options.text('host').pipe(
 const syncUrl = Options.text('sync-url').pipe(
   Options.withPseudoName('URL'),
   Options.withDescription(
-    'Push every event to this LiveStore sync backend (sync-cf, e.g. ws://127.0.0.1:8787 from `npm run sync:dev`) for read replicas. Node 20 needs NODE_OPTIONS=--experimental-websocket.',
+    'Push every event to this LiveStore sync backend (sync-cf, e.g. ws://127.0.0.1:8787 from `npm run sync:dev`) for read replicas.',
   ),
   Options.optional,
 )
