@@ -1,17 +1,35 @@
 import { performance } from 'node:perf_hooks'
 
-/** One timed run: how many operations (tasks) in how many milliseconds. */
-export type Timing = { ops: number; ms: number; opsPerSec: number; latency?: { p50: number; p99: number } }
+/**
+ * One timed run: how many operations (tasks) in how many milliseconds. `cpuMs` is the CPU time
+ * (user + system) this process spent meanwhile: the host's share, since the queue runs here. On a
+ * machine shared with other work it moves less than wall time, so it is the steadier figure for
+ * before/after comparisons.
+ */
+export type Timing = { ops: number; ms: number; opsPerSec: number; cpuMs?: number; latency?: { p50: number; p99: number } }
+
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start)
+  return (d.user + d.system) / 1000
+}
 
 /** Operations per second for `ops` operations in `ms` milliseconds. */
 export const opsPerSec = (ops: number, ms: number): number => (ms > 0 ? (ops * 1000) / ms : Number.POSITIVE_INFINITY)
 
 /** Times `fn` (sync or async) once with `performance.now()`; `ops` is how much work it did. */
 export const measure = async (ops: number, fn: () => unknown): Promise<Timing> => {
+  const cpu = process.cpuUsage()
   const start = performance.now()
   await fn()
   const ms = performance.now() - start
-  return { ops, ms, opsPerSec: opsPerSec(ops, ms) }
+  return { ops, ms, opsPerSec: opsPerSec(ops, ms), cpuMs: cpuMsSince(cpu) }
+}
+
+/** Runs `fn` and adds the CPU time this process spent meanwhile to its timing. */
+export const withCpu = async (fn: () => Promise<Timing>): Promise<Timing> => {
+  const cpu = process.cpuUsage()
+  const timing = await fn()
+  return { ...timing, cpuMs: cpuMsSince(cpu) }
 }
 
 /** Times each of `n` calls of `fn(i)` in turn: the latencies in ms, in call order. */

@@ -65,7 +65,7 @@ for (const s of scenarios) {
   const lq = await runWorkload(s.livequeue ?? livequeue, s.workload, lqTasks, s.expect)
   const baseTasks = Math.min(n, s.baselineCap ?? n)
   log(`${s.name}: better-sqlite3, ${formatCount(baseTasks)} tasks …`)
-  const base = await runWorkload(sqlite, s.workload, baseTasks, s.expect)
+  const base = await runWorkload(s.baseline ? s.baseline(synchronous as Synchronous) : sqlite, s.workload, baseTasks, s.expect)
   rows.push({ name: s.name, label: s.label(formatCount(baseTasks)), livequeue: lq, sqlite: base, ratio: lq.opsPerSec / base.opsPerSec })
   log(`${s.name}: ${formatCount(lq.opsPerSec)} vs ${formatCount(base.opsPerSec)} tasks/s`)
 }

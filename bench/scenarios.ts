@@ -1,6 +1,8 @@
+import { openSqliteRemote } from './baseline/remoteSubject.js'
+import type { Synchronous } from './baseline/sqliteQueue.js'
 import { openLivequeueRemote } from './livequeue/remoteSubject.js'
 import type { OpenSubject } from './subject.js'
-import { endToEnd, pickupLatency } from './worker/workloads.js'
+import { delayedStart, endToEnd, pickupLatency } from './worker/workloads.js'
 import { drainByTen, drainOneByOne, enqueueBatched, enqueueConcurrent, enqueueSequential, type Workload } from './workloads.js'
 
 export type Scenario = {
@@ -20,6 +22,8 @@ export type Scenario = {
   baselineCap?: number
   /** livequeue set up another way for this measure (remote workers). (Default: in-process) */
   livequeue?: OpenSubject
+  /** The baseline set up another way (remote workers over HTTP). (Default: in-process) */
+  baseline?: (synchronous: Synchronous) => OpenSubject
 }
 
 /** The cap for the measures that await one commit at a time. */
@@ -67,6 +71,14 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
     baselineCap: 200,
   },
   {
+    name: 'delayed',
+    label: (n) => `a 1 s delayed task starts after (enqueue call → handler start), in-process worker (${n} tasks one by one)`,
+    workload: delayedStart,
+    expect: 'completed',
+    livequeueCap: 10,
+    baselineCap: 10,
+  },
+  {
     name: 'e2e-1',
     label: (n) => `end to end ×${n}: producer + in-process worker, concurrency 1`,
     workload: endToEnd(1),
@@ -82,19 +94,21 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
   },
   {
     name: 'pickup-remote',
-    label: (n) => `pickup latency, idle queue, remote worker over HTTP (${n} tasks one by one) [baseline: in-process]`,
+    label: (n) => `pickup latency, idle queue, remote worker over HTTP (${n} tasks one by one)`,
     workload: pickupLatency,
     expect: 'completed',
     livequeueCap: 200,
     baselineCap: 200,
     livequeue: openLivequeueRemote,
+    baseline: openSqliteRemote,
   },
   {
     name: 'e2e-remote',
-    label: (n) => `end to end ×${n}: producer + 2 remote worker processes (5 slots each) [baseline: in-process, 10]`,
+    label: (n) => `end to end ×${n}: producer + 2 remote worker processes over HTTP (5 slots each)`,
     workload: endToEnd(10),
     expect: 'completed',
     livequeueCap: SEQUENTIAL_CAP,
     livequeue: openLivequeueRemote,
+    baseline: openSqliteRemote,
   },
 ]

@@ -20,6 +20,7 @@ export class SqliteQueue {
   private readonly next: Database.Statement
   private readonly take: Database.Statement
   private readonly finish: Database.Statement
+  private readonly due: Database.Statement
   private readonly insertMany: (tasks: ReadonlyArray<BenchTask>) => string[]
   private readonly claimTx: (runnerId: string, limit: number, now: number) => SqliteClaim[]
 
@@ -63,9 +64,10 @@ export class SqliteQueue {
       `UPDATE tasks SET status = 'completed', result = ?, finishedAt = ?, updatedAt = ?
        WHERE executionId = ? AND status = 'processing'`,
     )
+    this.due = this.db.prepare(`SELECT min(processAfter) AS at FROM tasks WHERE status = 'pending' AND processAfter > ?`)
     const insertOne = (task: BenchTask, now: number): string => {
       const id = newId()
-      this.insert.run(id, task.type, JSON.stringify(task.payload), task.priority, now, now, now)
+      this.insert.run(id, task.type, JSON.stringify(task.payload), task.priority, now + (task.delay ?? 0), now, now)
       return id
     }
     this.insertMany = this.db.transaction((tasks: ReadonlyArray<BenchTask>) => {
@@ -87,8 +89,13 @@ export class SqliteQueue {
   enqueue(task: BenchTask): string {
     const now = Date.now()
     const id = newId()
-    this.insert.run(id, task.type, JSON.stringify(task.payload), task.priority, now, now, now)
+    this.insert.run(id, task.type, JSON.stringify(task.payload), task.priority, now + (task.delay ?? 0), now, now)
     return id
+  }
+
+  /** The earliest future `processAfter` of a pending task, or null. */
+  nextDueAt(now: number): number | null {
+    return (this.due.get(now) as { at: number | null }).at
   }
 
   /** All of `tasks` in one transaction. */

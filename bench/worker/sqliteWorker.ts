@@ -9,6 +9,7 @@ import type { BenchWorker, WorkerEvents } from './types.js'
 export class SqliteWorker implements BenchWorker {
   private running = 0
   private stopped = false
+  private timer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly queue: SqliteQueue,
@@ -24,7 +25,10 @@ export class SqliteWorker implements BenchWorker {
   private pump(): void {
     while (!this.stopped && this.running < this.concurrency) {
       const claims = this.queue.claim({ runnerId: 'bench-worker', limit: this.concurrency - this.running })
-      if (claims.length === 0) return
+      if (claims.length === 0) {
+        this.armTimer()
+        return
+      }
       for (const claim of claims) {
         this.running++
         void (async () => {
@@ -39,7 +43,18 @@ export class SqliteWorker implements BenchWorker {
     }
   }
 
+  /** One timer for the earliest delayed task, as livequeue's worker has (no polling). */
+  private armTimer(): void {
+    const now = Date.now()
+    const at = this.queue.nextDueAt(now)
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    // `claim` takes processAfter <= now: +1 ms so the timer never fires a hair early.
+    if (at !== null) this.timer = setTimeout(() => this.pump(), at - now + 1)
+  }
+
   async stop(): Promise<void> {
     this.stopped = true
+    if (this.timer !== null) clearTimeout(this.timer)
   }
 }

@@ -1,6 +1,6 @@
 import { measure, p50, p99, type Timing } from '../measure.js'
 import type { Subject } from '../subject.js'
-import { benchTask, benchTasks } from '../tasks.js'
+import { benchTask, benchTasks, delayedBenchTask } from '../tasks.js'
 
 const PRODUCER_BATCH = 100
 
@@ -63,3 +63,39 @@ export const endToEnd =
     await worker.stop()
     return timing
   }
+
+/** The delay of the `delayed` measure: the issue's "a 1 s delayed task starts after". */
+export const START_DELAY_MS = 1000
+
+/**
+ * A delayed task's start: an idle queue and a worker (concurrency 1) already running; one task
+ * at a time enqueued with a 1 s delay, timed from the `enqueue` call to its handler starting.
+ * The ideal is 1,000 ms; the excess is what the queue adds (timer, claim, making the claim durable).
+ */
+export const delayedStart = async (q: Subject, n: number): Promise<Timing> => {
+  let started: (() => void) | null = null
+  let startedAt = 0
+  let done: (() => void) | null = null
+  const worker = await q.startWorker(1, {
+    onStart: () => {
+      startedAt = performance.now()
+      started?.()
+    },
+    onDone: () => done?.(),
+  })
+  const samples: number[] = []
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) {
+    const start = new Promise<void>((resolve) => (started = resolve))
+    const finish = new Promise<void>((resolve) => (done = resolve))
+    const calledAt = performance.now()
+    await q.enqueue(delayedBenchTask(i, START_DELAY_MS))
+    await start
+    samples.push(startedAt - calledAt)
+    await finish
+  }
+  const ms = performance.now() - t0
+  await worker.stop()
+  const median = p50(samples)
+  return { ops: n, ms, opsPerSec: 1000 / median, latency: { p50: median, p99: p99(samples) } }
+}

@@ -16,6 +16,8 @@ export type ClaimLoopDeps = {
   breakers: CircuitBreakers
   /** Executions holding a slot, by type. */
   runningByType(): Map<string, number>
+  /** How many of them have finished their handler and are reporting. (Default: none) */
+  reporting?(): number
   launch(claim: Claim): void
   onError(error: unknown): void
 }
@@ -128,6 +130,10 @@ export class ClaimLoop {
     let running = 0
     for (const n of byType.values()) running += n
     if (running >= concurrency) return null
+    // Over HTTP, a slot freed while other executions are still reporting waits for them: their
+    // slots free within a round trip, and one claim for all of them costs the host one request
+    // and one commit instead of one each (e2e-remote: ~2.4 tasks per claim before, with 5 slots).
+    if (this.d.backend.claimWaitMs > 0 && (this.d.reporting?.() ?? 0) > 0) return null
     let reserved = 0
     const covered = new Set<string>()
     for (const w of this.waiting) {

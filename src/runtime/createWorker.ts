@@ -112,6 +112,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     leaseMs,
     breakers,
     runningByType: () => running.byType(),
+    reporting: () => running.reporting(),
     launch,
     onError: (e) => onError(e, 'claim'),
   })

@@ -78,6 +78,11 @@ export class Execution {
     await this.finish(outcome)
   }
 
+  /** The handler has returned or thrown: what is left is the report, one round trip at most. */
+  get reporting(): boolean {
+    return this.settled
+  }
+
   /** The task was asked to cancel: abort the handler; the report confirms the cancel once it stops. */
   cancel(): void {
     if (!this.settled) this.abort('cancelled')

@@ -1,5 +1,5 @@
 import type { FailOptions } from '../queue/fail.js'
-import type { Task } from '../queue/types.js'
+import type { ReportResult, Task } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import { escalate, escalationTarget } from './escalation.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
@@ -40,6 +40,10 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
   const { backend, hooks, base } = d
   const { executionId } = base
   const taskId = base.task.id
+  // A success goes straight to `complete`: the host applies the same precedence (a cancel
+  // requested meanwhile ends the task cancelled) and says so in its answer. Asking first cost a
+  // remote worker one more HTTP round trip per task.
+  if (outcome.kind === 'success' && !d.cancelKnown) return reportSuccess(d, outcome.result)
   if (d.cancelKnown || (await backend.cancelRequested(taskId, executionId))) {
     await backend.confirmCancelled(taskId, executionId)
     hooks.emit('task:cancelled', base)
@@ -52,18 +56,25 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
     return
   }
   if (outcome.kind === 'success') {
-    let accepted: boolean
-    try {
-      accepted = (await backend.complete(executionId, outcome.result)).accepted
-    } catch (error) {
-      // The result was refused (not plain JSON, over the size cap): the attempt failed.
-      return reportFailure(d, { kind: 'error', error })
-    }
-    if (accepted) hooks.emit('task:success', { ...base, result: outcome.result, durationMs: Date.now() - d.startedAt })
-    else hooks.emit('task:ignored', { ...base, report: 'completion' })
-    return
+    // The handler finished its work after all: `complete` records the result on the execution
+    // and, the cancel having been requested, ends the task cancelled.
+    return reportSuccess(d, outcome.result)
   }
   return reportFailure(d, outcome)
+}
+
+const reportSuccess = async (d: ReportDeps, result: unknown): Promise<void> => {
+  const { backend, hooks, base } = d
+  let answer: ReportResult
+  try {
+    answer = await backend.complete(base.executionId, result)
+  } catch (error) {
+    // The result was refused (not plain JSON, over the size cap): the attempt failed.
+    return reportFailure(d, { kind: 'error', error })
+  }
+  if (!answer.accepted) hooks.emit('task:ignored', { ...base, report: 'completion' })
+  else if (answer.cancelRequested) hooks.emit('task:cancelled', base)
+  else hooks.emit('task:success', { ...base, result, durationMs: Date.now() - d.startedAt })
 }
 
 const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: unknown }>): Promise<void> => {

@@ -47,6 +47,13 @@ export class RunningExecutions {
     this.byId.delete(exec.executionId)
   }
 
+  /** Executions whose handler is done and whose report is on its way (their slots free soon). */
+  reporting(): number {
+    let n = 0
+    for (const e of this.byId.values()) if (e.reporting) n++
+    return n
+  }
+
   byType(): Map<string, number> {
     const counts = new Map<string, number>()
     for (const e of this.byId.values()) counts.set(e.task.type, (counts.get(e.task.type) ?? 0) + 1)

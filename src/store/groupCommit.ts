@@ -36,7 +36,10 @@ export class GroupCommit {
     // A cap keeps one commit from blocking the event loop for long: 10,000 concurrent enqueues in
     // one commit blocked it for 1.1 s and acknowledged nothing until all were persisted.
     if (this.batch.length >= MAX_BATCH_EVENTS) this.flush()
-    else this.scheduled ??= setImmediate(() => this.flush())
+    else if (this.inFlight.size === 0) this.scheduleFlush()
+    // While a commit is being persisted, the batch grows until that commit is on disk (see
+    // `flush`): the leader persists one commit after another anyway, so waiting costs the caller
+    // little, and one commit fewer saves its fixed CPU cost (several ms in LiveStore 0.4.0).
     return done
   }
 
@@ -76,7 +79,13 @@ export class GroupCommit {
     persisted.then(() => {
       this.inFlight.delete(persisted)
       for (const w of waiters) w.resolve()
+      if (this.inFlight.size === 0 && this.batch.length > 0) this.scheduleFlush()
     })
+  }
+
+  /** Commits the open batch at the end of this turn of the event loop. */
+  private scheduleFlush(): void {
+    this.scheduled ??= setImmediate(() => this.flush())
   }
 
   /** Commits what is open and waits until everything committed so far is persisted. */

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { OpenSubject } from '../subject.js'
+import { type SqliteHttpHost, startSqliteHttpHost } from './httpHost.js'
+import { SqliteQueue, type Synchronous } from './sqliteQueue.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const WORKER = path.join(ROOT, 'bench', 'worker', 'sqliteRemoteWorker.mjs')
+const REMOTE_WORKERS = 2
+
+/**
+ * The baseline doing the remote measures' work: the better-sqlite3 queue behind an HTTP host in
+ * this process (the producer enqueues here), two worker processes claiming by long-poll over
+ * loopback. A handler's start and end are taken when the host commits the claim and the completion.
+ */
+export const openSqliteRemote =
+  (synchronous: Synchronous): OpenSubject =>
+  async (dir) => {
+    const queue = new SqliteQueue(path.join(dir, 'queue.db'), synchronous)
+    const children: ChildProcess[] = []
+    let host: SqliteHttpHost | null = null
+    return {
+      name: 'better-sqlite3 (2 remote workers)',
+      enqueue: (task) => {
+        const id = queue.enqueue(task)
+        host?.notify()
+        return id
+      },
+      enqueueMany: (tasks) => {
+        const ids = queue.enqueueMany(tasks)
+        host?.notify()
+        return ids
+      },
+      claim: (limit) => queue.claim({ runnerId: 'bench-runner', limit }),
+      complete: (executionId) => queue.complete(executionId, null),
+      count: (status) => queue.countByStatus(status),
+      startWorker: async (concurrency, events) => {
+        const h = await startSqliteHttpHost(queue, {
+          onClaimed: (n) => {
+            for (let i = 0; i < n; i++) events.onStart()
+          },
+          onCompleted: () => events.onDone(),
+        })
+        host = h
+        const perWorker = String(Math.max(1, Math.ceil(concurrency / REMOTE_WORKERS)))
+        for (let i = 0; i < REMOTE_WORKERS; i++) children.push(spawn(process.execPath, [WORKER, h.url, perWorker], { stdio: 'ignore' }))
+        while (h.hellos < REMOTE_WORKERS) await new Promise((r) => setTimeout(r, 20))
+        return {
+          stop: async () => {
+            const exits = children.splice(0).map((c) => {
+              const exited = new Promise((resolve) => c.once('exit', resolve))
+              c.kill('SIGTERM')
+              return exited
+            })
+            await Promise.all(exits)
+            host = null
+            await h.close()
+          },
+        }
+      },
+      close: async () => {
+        for (const c of children.splice(0)) c.kill('SIGKILL')
+        await host?.close()
+        queue.close()
+      },
+    }
+  }
