@@ -55,6 +55,8 @@ export const workerTasks = State.SQLite.table({
     { name: 'workerTasks_list', columns: ['queue', 'status', 'createdAt'] },
     { name: 'workerTasks_type', columns: ['type', 'status'] },
     { name: 'workerTasks_finished', columns: ['status', 'finishedAt'] },
+    // list({ status }) newest first: the dashboard's dead letters and running tasks read one page.
+    { name: 'workerTasks_status', columns: ['status', 'createdAt', 'id'] },
   ],
 })
 export type WorkerTaskRow = typeof workerTasks.Type

@@ -23,7 +23,8 @@ const runningTasks = async (): Promise<Task[]> => {
  */
 export const Overview = () => {
   const now = useNow()
-  const stats = useLoad(api.stats, [], { everyMs: 5000 })
+  // Counting is a scan of two narrow indexes (21 ms at 100k tasks, bench/dashboard.ts): once a second at most.
+  const stats = useLoad(api.stats, [], { everyMs: 5000, minGapMs: 1000 })
   const runners = useLoad(api.runners, [], { everyMs: 5000 })
   const chart = useLoad(() => api.throughput(60), [], { everyMs: 15_000, minGapMs: 2000 })
   const running = useLoad(runningTasks, [], { everyMs: 5000 })
