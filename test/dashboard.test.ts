@@ -102,11 +102,13 @@ describe('dashboard on a host without tokens', () => {
     await screenshot(page, 'dashboard', 'task-completed')
   })
 
-  it('overview: counts, queues, workers, breakers and the throughput chart', async () => {
+  it('overview: counts, queues, workers, breakers, schedules and the throughput chart', async () => {
+    await host.queue.schedules.set('nightly-digest', { cron: '0 3 * * *', timeZone: 'Europe/Berlin', task: { type: 'quick' } })
     await page.goto(`${host.server?.url}/#/`)
     await page.getByTestId('queues').locator('tr[data-queue="default"]').waitFor()
     await expect(page.getByTestId('runners').locator('tbody tr').count()).resolves.toBeGreaterThan(0)
     await expect(page.getByTestId('breakers').textContent()).resolves.toContain('All circuit breakers closed')
+    await expect(page.getByTestId('schedules').locator('tr[data-schedule="nightly-digest"]').textContent()).resolves.toContain('0 3 * * * (Europe/Berlin)')
     const label = await page.getByTestId('throughput').locator('svg').getAttribute('aria-label')
     expect(label).toMatch(/^[1-9]\d* completed and \d+ failed in the last hour$/)
     // Live: a new task's activity shows up on the overview too.

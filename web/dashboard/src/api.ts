@@ -1,9 +1,10 @@
 import type { ActivityEntry, Page, Stats, Task } from '../../../src/queue/types.js'
 import type { Runner } from '../../../src/queue/runners.js'
 import type { Throughput } from '../../../src/queue/throughput.js'
+import type { Schedule } from '../../../src/scheduler/types.js'
 import { getToken } from './session.js'
 
-export type { ActivityEntry, Page, Runner, Stats, Task, Throughput }
+export type { ActivityEntry, Page, Runner, Schedule, Stats, Task, Throughput }
 export type Role = 'admin' | 'producer' | 'worker' | 'viewer'
 export type WhoAmI = { name: string | null; role: Role; tokens: boolean }
 
@@ -50,6 +51,7 @@ export const api = {
   whoami: () => request<WhoAmI>('GET', '/api/whoami'),
   stats: () => request<Stats>('GET', '/api/stats'),
   runners: async () => (await request<{ items: Runner[] }>('GET', '/api/runners')).items,
+  schedules: async () => (await request<{ items: Schedule[] }>('GET', '/api/schedules')).items,
   throughput: (minutes = 60) => request<Throughput>('GET', withQuery('/api/throughput', { minutes })),
   task: (id: string) => request<Task>('GET', `/api/tasks/${encodeURIComponent(id)}`),
   tasks: (query: { status?: string; queue?: string; type?: string; limit?: number; cursor?: string | undefined }) =>

@@ -1,5 +1,6 @@
-import type { Runner, Stats } from '../api.js'
-import { ago } from '../format.js'
+import type { Runner, Schedule, Stats } from '../api.js'
+import { ago, dateTime, duration } from '../format.js'
+import { taskHref } from '../route.js'
 
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const
 
@@ -98,6 +99,45 @@ export const BreakersTable = ({ stats, now }: { stats: Stats; now: number }) =>
             </td>
             <td class="num">{b.consecutiveFailures}</td>
             <td>{ago(b.changedAt, now)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+
+/** Recurring tasks: when each fires next and what it last enqueued. */
+export const SchedulesTable = ({ schedules, now }: { schedules: ReadonlyArray<Schedule>; now: number }) =>
+  schedules.length === 0 ? (
+    <p class="muted" data-testid="schedules">
+      No schedules (<code>livequeue schedule set</code>).
+    </p>
+  ) : (
+    <table data-testid="schedules">
+      <thead>
+        <tr>
+          <th>schedule</th>
+          <th>when</th>
+          <th>task type</th>
+          <th>next</th>
+          <th>last</th>
+        </tr>
+      </thead>
+      <tbody>
+        {schedules.map((s) => (
+          <tr key={s.name} data-schedule={s.name}>
+            <td>{s.name}</td>
+            <td class="mono">
+              {s.cron ? `${s.cron}${s.timeZone ? ` (${s.timeZone})` : ''}` : `every ${duration(s.everyMs)}`}
+            </td>
+            <td>{String(s.task.type ?? '')}</td>
+            <td>{!s.enabled ? <span class="badge paused">paused</span> : s.nextFireAt ? dateTime(s.nextFireAt) : '—'}</td>
+            <td>
+              {s.lastTaskId ? (
+                <a href={taskHref(s.lastTaskId)}>{s.lastSlotAt ? ago(s.lastSlotAt, now) : 'task'}</a>
+              ) : (
+                <span class="muted">never</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

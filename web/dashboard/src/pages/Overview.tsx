@@ -1,7 +1,7 @@
 import { api, type Task } from '../api.js'
 import { ActivityList } from '../components/ActivityList.js'
 import { ProgressBar } from '../components/ProgressBar.js'
-import { BreakersTable, QueueTable, RunnersTable } from '../components/Tables.js'
+import { BreakersTable, QueueTable, RunnersTable, SchedulesTable } from '../components/Tables.js'
 import { ThroughputChart } from '../components/ThroughputChart.js'
 import { ago, shortId } from '../format.js'
 import { useActivityWindow, useLoad, useNow } from '../hooks.js'
@@ -28,6 +28,7 @@ export const Overview = () => {
   const runners = useLoad(api.runners, [], { everyMs: 5000 })
   const chart = useLoad(() => api.throughput(60), [], { everyMs: 15_000, minGapMs: 2000 })
   const running = useLoad(runningTasks, [], { everyMs: 5000 })
+  const schedules = useLoad(api.schedules, [], { everyMs: 30_000 })
   const feed = useActivityWindow(
     {},
     {
@@ -38,6 +39,7 @@ export const Overview = () => {
         running.reload()
         if (batch.some((e) => e.kind === 'completed' || e.kind === 'failed')) chart.reload()
         if (batch.some((e) => e.taskId === null)) runners.reload()
+        if (batch.some((e) => e.summary.startsWith('schedule '))) schedules.reload()
       },
     },
   )
@@ -89,6 +91,8 @@ export const Overview = () => {
           {runners.data ? <RunnersTable runners={runners.data} now={now} /> : <p class="muted">…</p>}
           <h2>Circuit breakers</h2>
           {s ? <BreakersTable stats={s} now={now} /> : <p class="muted">…</p>}
+          <h2>Schedules</h2>
+          {schedules.data ? <SchedulesTable schedules={schedules.data} now={now} /> : <p class="muted">…</p>}
         </section>
       </div>
     </div>
