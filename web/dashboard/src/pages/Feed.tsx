@@ -3,7 +3,20 @@ import { api } from '../api.js'
 import { ActivityList } from '../components/ActivityList.js'
 import { useActivityWindow, useLoad } from '../hooks.js'
 
-const KINDS = ['', 'queued', 'started', 'progress', 'completed', 'failed', 'expired', 'cancelled', 'escalated', 'retried']
+const KINDS = ['queued', 'started', 'progress', 'completed', 'failed', 'expired', 'cancelled', 'escalated', 'retried']
+
+/** A filter: "all" (no value) or one of `options`. */
+const Choice = ({ label, value, options, onChange }: { label: string; value: string; options: ReadonlyArray<string>; onChange: (v: string) => void }) => (
+  <label>
+    {label}
+    <select name={label} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">all</option>
+      {options.map((o) => (
+        <option key={o}>{o}</option>
+      ))}
+    </select>
+  </label>
+)
 
 /**
  * Every activity entry, newest first, live from the SSE stream; filters by queue, type and kind
@@ -27,34 +40,9 @@ export const Feed = ({ query }: { query: URLSearchParams }) => {
   return (
     <div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          queue
-          <select name="queue" value={filters.queue} onChange={(e) => set('queue', e.currentTarget.value)}>
-            <option value="">all</option>
-            {queues.map((q) => (
-              <option key={q}>{q}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          type
-          <select name="type" value={filters.type} onChange={(e) => set('type', e.currentTarget.value)}>
-            <option value="">all</option>
-            {types.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          status
-          <select name="kind" value={filters.kind} onChange={(e) => set('kind', e.currentTarget.value)}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k || 'all'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="queue" value={filters.queue} options={queues} onChange={(v) => set('queue', v)} />
+        <Choice label="type" value={filters.type} options={types} onChange={(v) => set('type', v)} />
+        <Choice label="status" value={filters.kind} options={KINDS} onChange={(v) => set('kind', v)} />
         <span class={`stream-state ${feed.state}`} data-testid="stream-state">
           {feed.state === 'live' ? '● live' : feed.state}
         </span>
