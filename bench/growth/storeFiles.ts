@@ -13,7 +13,7 @@ export type StoreFiles = { stateBytes: number; changesetBytes: number; eventlogB
  */
 export const storeFiles = (dataDir: string): StoreFiles => {
   const files = fs.readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dataDir, f))
-  const state = files.find((f) => /state\d*@\d+\.db$/.test(f))
+  const state = files.find((f) => /state-?\d*@\d+\.db$/.test(f))
   const eventlog = files.find((f) => /eventlog@\d+\.db$/.test(f))
   const size = (f: string | undefined) => (f === undefined ? 0 : fs.statSync(f).size)
   return { stateBytes: size(state), changesetBytes: state === undefined ? 0 : changesetBytes(state), eventlogBytes: size(eventlog) }
