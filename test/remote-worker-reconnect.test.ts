@@ -60,9 +60,9 @@ describe('remote worker: host outages', () => {
     })
     await started.promise
     await host.down()
-    // The host's reaper expires the execution while the worker cannot heartbeat.
-    await sleep(1_000)
-    expect((await queue.get(task.id)).executions?.map((e) => e.status)).toEqual(['expired'])
+    // The host's reaper expires the execution while the worker cannot heartbeat (the lease is
+    // 400 ms; polled, not slept: on a loaded 2-core machine the reaper's turn can come late).
+    await expect.poll(async () => (await queue.get(task.id)).executions?.map((e) => e.status), { timeout: 10_000 }).toEqual(['expired'])
     release.resolve()
     await host.up()
     expect(await ignored.promise).toBe('completion')
