@@ -9,6 +9,7 @@ import type { Runner, RunnerInfo } from '../queue/runners.js'
 import { toErrorInfo } from '../queue/errorInfo.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 import { type ActivityStream, type ActivityStreamOptions, openActivityStream } from './activityStream.js'
+import { decodeError } from './decodeError.js'
 import type { Schedule } from '../scheduler/types.js'
 import { baseUrl, type Method, type Query, requestJson } from './http.js'
 import type { QueryResult, QueueApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
@@ -160,6 +161,15 @@ export class RemoteQueue implements QueueApi {
   }
   complete(executionId: string, result?: unknown): Promise<ReportResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/complete`, { body: result === undefined ? {} : { result } })
+  }
+  /**
+   * Several completions in one request and one commit (POST /api/completions), in order: each
+   * execution's ReportResult, or the error `complete` would have thrown for it.
+   */
+  async completeMany(items: ReadonlyArray<{ executionId: string; result?: unknown }>): Promise<Array<ReportResult | Error>> {
+    const completions = items.map(({ executionId, result }) => (result === undefined ? { executionId } : { executionId, result }))
+    const { results } = await this.call<{ results: Array<ReportResult | { error: unknown }> }>('POST', '/api/completions', { body: { completions } })
+    return results.map((r) => ('error' in r ? decodeError(`${this.url}/api/completions`, 400, r) : r))
   }
   fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/fail`, { body: { error: toErrorInfo(error), ...opts } })

@@ -1,6 +1,7 @@
 import { RemoteQueue } from '../client/RemoteQueue.js'
 import type { EnqueueInput } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
+import { completionBatcher } from './completionBatch.js'
 import type { Hooks } from './hooks.js'
 import { DEFAULT_HEARTBEAT_MS } from './localBackend.js'
 import { type BackoffOptions, type ConnectionEvents, Reconnector } from './reconnect.js'
@@ -51,6 +52,7 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
    */
   const patient = <T>(fn: () => Promise<T>, write: boolean): Promise<T> =>
     net.retry(fn, { until: Date.now() + HANDLER_CALL_PATIENCE_MS, ...(write ? { when: notDelivered } : {}) })
+  const completions = completionBatcher(client, retry)
   const holder = async (taskId: string, executionId: string) => {
     const task = await retry(() => client.get(taskId))
     return task.status === 'processing' && task.currentExecutionId === executionId ? task : null
@@ -88,7 +90,7 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
     },
     heartbeat: (executionId, o) => net.once(() => client.heartbeat(executionId, o)),
     progress: (executionId, fraction, message, o) => retry(() => client.progress(executionId, fraction, message, o)),
-    complete: (executionId, result) => retry(() => client.complete(executionId, result)),
+    complete: (executionId, result) => completions(executionId, result),
     fail: (executionId, error, o) => retry(() => client.fail(executionId, error, o)),
     confirmCancelled: (taskId, executionId) => retry(() => client.confirmCancelled(taskId, executionId)),
     escalate: (input) => retry(() => client.escalate(input)),

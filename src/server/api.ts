@@ -13,6 +13,14 @@ import * as S from './schemas.js'
  */
 
 const id = HttpApiSchema.param('id', Schema.String)
+
+/** POST /api/completions: 1–1,000 completions, each as POST /api/executions/{id}/complete takes it. */
+const CompletionsInput = Schema.Struct({
+  completions: Schema.Array(Schema.Struct({ executionId: Schema.String, result: Schema.optional(Schema.Unknown) })).pipe(
+    Schema.minItems(1),
+    Schema.maxItems(1000),
+  ),
+}).annotations({ identifier: 'CompletionsInput' })
 const name = HttpApiSchema.param('name', Schema.String)
 const text = (contentType: string, description: string) =>
   Schema.String.pipe(HttpApiSchema.withEncoding({ kind: 'Text', contentType })).annotations({ description })
@@ -122,6 +130,15 @@ export const work = HttpApiGroup.make('work')
       .addSuccess(S.ReportResult)
       .addError(E.NotFound)
       .addError(E.PayloadTooLarge),
+  )
+  .add(
+    HttpApiEndpoint.post('completeMany', '/api/completions')
+      .setPayload(CompletionsInput)
+      .addSuccess(Schema.Struct({ results: Schema.Array(Schema.Union(S.ReportResult, Schema.Struct({ error: E.ErrorDetail }))) }))
+      .annotate(
+        OpenApi.Description,
+        'Completes several executions in one request and one commit (a remote worker sends the completions of one turn together). Each result is the ReportResult that POST /api/executions/{id}/complete would answer, or { error } with the error that route would answer; one refused completion does not stop the others.',
+      ),
   )
   .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound))
   .add(HttpApiEndpoint.post('cancelled')`/api/executions/${id}/cancelled`.addSuccess(S.Ok).addError(E.NotFound))

@@ -1,5 +1,6 @@
 import { HttpApiBuilder } from '@effect/platform'
 import { ExecutionNotFound } from '../../errors.js'
+import { fromLibraryError } from '../errors.js'
 import { Api } from '../api.js'
 import { OK, respond, type ServerDeps } from '../context.js'
 
@@ -34,6 +35,18 @@ export const workLive = (deps: ServerDeps) => {
           const result = await queue.complete(path.id, payload.result)
           if (result.accepted) metrics.completed()
           return result
+        }),
+      )
+      .handle('completeMany', ({ payload }) =>
+        respond(deps, async () => {
+          // All started in this turn, so the group commit puts them in one commit.
+          const settled = await Promise.allSettled(payload.completions.map((c) => queue.complete(c.executionId, c.result)))
+          const results = settled.map((s) => {
+            if (s.status === 'rejected') return { error: fromLibraryError(s.reason).error }
+            if (s.value.accepted) metrics.completed()
+            return s.value
+          })
+          return { results }
         }),
       )
       .handle('fail', ({ path, payload: { error, ...opts } }) =>

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { RemoteQueue } from '../src/client/RemoteQueue.js'
+import { ExecutionNotFound } from '../src/errors.js'
+import { completionBatcher } from '../src/runtime/completionBatch.js'
+import { startTestServer, type TestServer } from './helpers/server.js'
+
+let t: TestServer
+afterEach(async () => {
+  await t?.close()
+})
+
+const head = (server: TestServer) => Number(server.queue.store.syncStatus().localHead.replace(/^e(\d+).*$/, '$1'))
+
+const claimThree = async (server: TestServer) => {
+  await server.queue.enqueueMany([{ type: 'job' }, { type: 'job' }, { type: 'job' }])
+  return server.queue.claim({ runnerId: 'r', limit: 3 })
+}
+
+describe('POST /api/completions', () => {
+  it('completes several executions in one commit and answers each, a bad one with its own error', async () => {
+    t = await startTestServer()
+    const [a, b] = await claimThree(t)
+    const before = head(t)
+    const answer = await t.api('POST', '/api/completions', {
+      body: { completions: [{ executionId: a!.executionId, result: { n: 1 } }, { executionId: b!.executionId }, { executionId: 'no-such-execution' }] },
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.body.results[0]).toEqual({ accepted: true, cancelRequested: false, leaseUntil: null })
+    expect(answer.body.results[1]).toMatchObject({ accepted: true })
+    expect(answer.body.results[2].error).toMatchObject({ _tag: 'ExecutionNotFound', executionId: 'no-such-execution' })
+    // Both completions in one event of one commit (an unknown execution is looked up after the
+    // open batch is committed, so it comes last here to keep the two together).
+    expect(head(t)).toBe(before + 1)
+    expect(await t.queue.get(a!.task.id)).toMatchObject({ status: 'completed', result: { n: 1 } })
+    expect(await t.queue.get(b!.task.id)).toMatchObject({ status: 'completed' })
+  })
+
+  it('refuses an empty list with a ValidationError', async () => {
+    t = await startTestServer()
+    const answer = await t.api('POST', '/api/completions', { body: { completions: [] } })
+    expect(answer.status).toBe(400)
+    expect(answer.body.error._tag).toBe('ValidationError')
+  })
+})
+
+describe('a remote worker batches the completions of one turn', () => {
+  it('sends them in one request; each caller gets its own answer or its own typed error', async () => {
+    t = await startTestServer()
+    const [a, b] = await claimThree(t)
+    const client = new RemoteQueue({ url: t.url })
+    const calls: string[] = []
+    const counted = {
+      complete: (id: string, result?: unknown) => {
+        calls.push('complete')
+        return client.complete(id, result)
+      },
+      completeMany: (items: ReadonlyArray<{ executionId: string; result?: unknown }>) => {
+        calls.push(`completeMany(${items.length})`)
+        return client.completeMany(items)
+      },
+    }
+    const complete = completionBatcher(counted, (request) => request())
+    const answers = await Promise.allSettled([complete(a!.executionId, 'A'), complete('gone', null), complete(b!.executionId, 'B')])
+    expect(calls).toEqual(['completeMany(3)'])
+    expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { accepted: true } })
+    expect(answers[1].status).toBe('rejected')
+    expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(ExecutionNotFound)
+    expect(answers[2]).toMatchObject({ status: 'fulfilled', value: { accepted: true } })
+    expect(await t.queue.get(b!.task.id)).toMatchObject({ status: 'completed', result: 'B' })
+    await client.close()
+  })
+
+  it('falls back to one request each when the host refuses the batch as a whole', async () => {
+    t = await startTestServer()
+    const [a, b] = await claimThree(t)
+    const client = new RemoteQueue({ url: t.url })
+    const calls: string[] = []
+    const olderHost = {
+      complete: (id: string, result?: unknown) => {
+        calls.push('complete')
+        return client.complete(id, result)
+      },
+      completeMany: async () => {
+        calls.push('completeMany')
+        throw new Error('RouteNotFound')
+      },
+    }
+    const complete = completionBatcher(olderHost, (request) => request())
+    const answers = await Promise.all([complete(a!.executionId, 1), complete(b!.executionId, 2)])
+    expect(calls).toEqual(['completeMany', 'complete', 'complete'])
+    expect(answers.map((x) => x.accepted)).toEqual([true, true])
+    await client.close()
+  })
+})
