@@ -35,6 +35,18 @@ describe('POST /api/completions', () => {
     expect(await t.queue.get(b!.task.id)).toMatchObject({ status: 'completed' })
   })
 
+  it('is a worker route: a worker token may complete, a producer or viewer token may not', async () => {
+    t = await startTestServer({ tokens: true })
+    const [a, b] = await claimThree(t)
+    const body = { completions: [{ executionId: a!.executionId }, { executionId: b!.executionId }] }
+    expect((await t.api('POST', '/api/completions', { body, token: t.tokens.producer })).status).toBe(403)
+    expect((await t.api('POST', '/api/completions', { body, token: t.tokens.viewer })).status).toBe(403)
+    expect((await t.api('POST', '/api/completions', { body })).status).toBe(401)
+    expect(await t.queue.get(a!.task.id)).toMatchObject({ status: 'processing' })
+    const answer = await t.api('POST', '/api/completions', { body, token: t.tokens.worker })
+    expect(answer.body.results.map((r: { accepted: boolean }) => r.accepted)).toEqual([true, true])
+  })
+
   it('refuses an empty list with a ValidationError', async () => {
     t = await startTestServer()
     const answer = await t.api('POST', '/api/completions', { body: { completions: [] } })
