@@ -47,6 +47,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/heartbeat`, access: 'work', body: () => ({ leaseMs: 60_000 }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/progress`, access: 'work', body: () => ({ fraction: 0.5 }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/complete`, access: 'work', body: () => ({ result: 1 }) },
+  { method: 'POST', path: () => '/api/completions', access: 'work', body: (f) => ({ completions: [{ executionId: f.executionId, result: 1 }] }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/fail`, access: 'work', body: () => ({ error }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/cancelled`, access: 'work' },
   {
