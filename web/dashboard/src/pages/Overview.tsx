@@ -58,6 +58,10 @@ export const Overview = () => {
           <span>oldest waiting</span>
         </div>
       </section>
+      <p class="muted legend">
+        Tasks wait (pending) until a worker claims one and runs it (running); it then completes, or fails and is retried, and once every attempt has failed it
+        is a dead letter. Every change below arrives live.
+      </p>
 
       <div class="grid">
         <section>
