@@ -1,6 +1,6 @@
 import { measure, p50, p99, type Timing } from '../measure.js'
 import type { Subject } from '../subject.js'
-import { benchTask, benchTasks, delayedBenchTask } from '../tasks.js'
+import { type BenchTask, benchTask, benchTasks, delayedBenchTask } from '../tasks.js'
 
 const PRODUCER_BATCH = 100
 
@@ -13,14 +13,8 @@ const PRODUCER_BATCH = 100
 const IDLE_GAP_MS = 50
 const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_GAP_MS))
 
-/**
- * Pickup latency on an idle queue: one task at a time, from the `enqueue` call to its handler
- * starting, so it includes making the task durable (livequeue's acknowledgement waits for the
- * leader; a handler may start before that acknowledgement arrives, so "ack → start" would read
- * ~0 ms and say nothing). Reported as p50/p99; `opsPerSec` is 1000 / p50 so the ratio column
- * still reads "higher is better".
- */
-export const pickupLatency = async (q: Subject, n: number): Promise<Timing> => {
+/** One task at a time on an idle worker, from the `enqueue` call to its handler starting. */
+const startLatency = async (q: Subject, n: number, task: (i: number) => BenchTask): Promise<Timing> => {
   let started: (() => void) | null = null
   let startedAt = 0
   let done: (() => void) | null = null
@@ -38,7 +32,7 @@ export const pickupLatency = async (q: Subject, n: number): Promise<Timing> => {
     const start = new Promise<void>((resolve) => (started = resolve))
     const finish = new Promise<void>((resolve) => (done = resolve))
     const calledAt = performance.now()
-    await q.enqueue(benchTask(i))
+    await q.enqueue(task(i))
     await start
     samples.push(startedAt - calledAt)
     await finish
@@ -49,6 +43,15 @@ export const pickupLatency = async (q: Subject, n: number): Promise<Timing> => {
   const median = p50(samples)
   return { ops: n, ms, opsPerSec: median > 0 ? 1000 / median : Number.POSITIVE_INFINITY, latency: { p50: median, p99: p99(samples) } }
 }
+
+/**
+ * Pickup latency on an idle queue: one task at a time, from the `enqueue` call to its handler
+ * starting, so it includes making the task durable (livequeue's acknowledgement waits for the
+ * leader; a handler may start before that acknowledgement arrives, so "ack → start" would read
+ * ~0 ms and say nothing). Reported as p50/p99; `opsPerSec` is 1000 / p50 so the ratio column
+ * still reads "higher is better".
+ */
+export const pickupLatency = (q: Subject, n: number): Promise<Timing> => startLatency(q, n, benchTask)
 
 /**
  * End to end: a worker with `concurrency` slots runs a no-op handler while a producer enqueues
@@ -82,31 +85,4 @@ export const START_DELAY_MS = 1000
  * at a time enqueued with a 1 s delay, timed from the `enqueue` call to its handler starting.
  * The ideal is 1,000 ms; the excess is what the queue adds (timer, claim, making the claim durable).
  */
-export const delayedStart = async (q: Subject, n: number): Promise<Timing> => {
-  let started: (() => void) | null = null
-  let startedAt = 0
-  let done: (() => void) | null = null
-  const worker = await q.startWorker(1, {
-    onStart: () => {
-      startedAt = performance.now()
-      started?.()
-    },
-    onDone: () => done?.(),
-  })
-  const samples: number[] = []
-  const t0 = performance.now()
-  for (let i = 0; i < n; i++) {
-    const start = new Promise<void>((resolve) => (started = resolve))
-    const finish = new Promise<void>((resolve) => (done = resolve))
-    const calledAt = performance.now()
-    await q.enqueue(delayedBenchTask(i, START_DELAY_MS))
-    await start
-    samples.push(startedAt - calledAt)
-    await finish
-    await idle()
-  }
-  const ms = performance.now() - t0
-  await worker.stop()
-  const median = p50(samples)
-  return { ops: n, ms, opsPerSec: 1000 / median, latency: { p50: median, p99: p99(samples) } }
-}
+export const delayedStart = (q: Subject, n: number): Promise<Timing> => startLatency(q, n, (i) => delayedBenchTask(i, START_DELAY_MS))
