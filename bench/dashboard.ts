@@ -54,7 +54,6 @@ for (const size of sizes) {
       await f(queue)
       samples.push(performance.now() - t0)
     }
-    samples.sort((a, b) => a - b)
     rows.push({ size, read, p50: p50(samples), p99: p99(samples) })
   }
   await queue.close()

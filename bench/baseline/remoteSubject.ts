@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { OpenSubject } from '../subject.js'
+import { REMOTE_WORKERS, ROOT, spawnWorkers, stopWorkers } from '../worker/processes.js'
 import { type SqliteHttpHost, startSqliteHttpHost } from './httpHost.js'
 import { SqliteQueue, type Synchronous } from './sqliteQueue.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const WORKER = path.join(ROOT, 'bench', 'worker', 'sqliteRemoteWorker.mjs')
-const REMOTE_WORKERS = 2
 
 /**
  * The baseline doing the remote measures' work: the better-sqlite3 queue behind an HTTP host in
@@ -43,17 +41,11 @@ export const openSqliteRemote =
           onCompleted: () => events.onDone(),
         })
         host = h
-        const perWorker = String(Math.max(1, Math.ceil(concurrency / REMOTE_WORKERS)))
-        for (let i = 0; i < REMOTE_WORKERS; i++) children.push(spawn(process.execPath, [WORKER, h.url, perWorker], { stdio: 'ignore' }))
+        children.push(...spawnWorkers(concurrency, (slots) => [WORKER, h.url, slots]))
         while (h.hellos < REMOTE_WORKERS) await new Promise((r) => setTimeout(r, 20))
         return {
           stop: async () => {
-            const exits = children.splice(0).map((c) => {
-              const exited = new Promise((resolve) => c.once('exit', resolve))
-              c.kill('SIGTERM')
-              return exited
-            })
-            await Promise.all(exits)
+            await stopWorkers(children)
             host = null
             await h.close()
           },

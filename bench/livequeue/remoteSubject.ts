@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { followLocal } from '../../src/client/localFollow.js'
 import { startServer } from '../../src/server/index.js'
 import type { OpenSubject } from '../subject.js'
+import { REMOTE_WORKERS, ROOT, spawnWorkers, stopWorkers } from '../worker/processes.js'
 import type { WorkerEvents } from '../worker/types.js'
 import { openQueue, type TaskQueue } from '../../src/index.js'
 import { livequeueSubject } from './subject.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const HANDLERS = path.join(ROOT, 'bench', 'worker', 'noop-handlers.mjs')
-const REMOTE_WORKERS = 2
 
 /**
  * livequeue with its HTTP API and two `livequeue worker` processes: the producer enqueues in the
@@ -28,14 +26,9 @@ export const openLivequeueRemote: OpenSubject = async (dir) => {
     name: 'livequeue (2 remote workers)',
     startWorker: async (concurrency, events) => {
       const unfollow = follow(queue, events)
-      const perWorker = String(Math.max(1, Math.ceil(concurrency / REMOTE_WORKERS)))
-      for (let i = 0; i < REMOTE_WORKERS; i++) {
-        children.push(
-          spawn(process.execPath, [path.join(ROOT, 'bin', 'livequeue.js'), 'worker', '--server', server.url, '--workers', HANDLERS, '--concurrency', perWorker, '--quiet'], {
-            stdio: 'ignore',
-          }),
-        )
-      }
+      children.push(
+        ...spawnWorkers(concurrency, (slots) => [path.join(ROOT, 'bin', 'livequeue.js'), 'worker', '--server', server.url, '--workers', HANDLERS, '--concurrency', slots, '--quiet']),
+      )
       // Ready when both runners registered with the host.
       for (;;) {
         const running = (await queue.runners()).filter((r) => r.status === 'running').length
@@ -44,12 +37,7 @@ export const openLivequeueRemote: OpenSubject = async (dir) => {
       }
       return {
         stop: async () => {
-          const exits = children.splice(0).map((c) => {
-            const exited = new Promise((resolve) => c.once('exit', resolve))
-            c.kill('SIGTERM')
-            return exited
-          })
-          await Promise.all(exits)
+          await stopWorkers(children)
           unfollow()
         },
       }
