@@ -2,39 +2,32 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RemoteQueue } from '../src/client/RemoteQueue.js'
 import type { ActivityEntry, Page, Stats, Task } from '../src/queue/types.js'
 import { WRITE_OPERATIONS } from '../src/replica/Replica.js'
-import { cliAt, startServe } from './helpers/host.js'
+import { cliAt } from './helpers/host.js'
 import { ReplicaCallError, type ReplicaProcess, startReplicaProcess } from './helpers/replicaProcess.js'
-import { type SyncBackend, startSyncBackend } from './helpers/syncBackend.js'
+import { type SyncedHost, startSyncedHost } from './helpers/syncedHost.js'
+import { p50, p99 } from '../bench/measure.js'
 
 // No --experimental-websocket anywhere: on Node 20 the host and the replica install the `ws`
 // package's WebSocket for LiveStore's sync client themselves (src/replica/webSocket.ts).
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
-
 describe('read replicas through a sync backend (wrangler dev + sync-cf)', () => {
-  let backend: SyncBackend
-  let host: Awaited<ReturnType<typeof startServe>>
-  let queue: RemoteQueue
+  let synced: SyncedHost
+  let backend: SyncedHost['backend']
+  let host: SyncedHost['host']
+  let queue: SyncedHost['queue']
   let replica: ReplicaProcess
-  let dataDir: string
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livequeue-replica-'))
-    backend = await startSyncBackend()
-    host = await startServe(dataDir, ['--sync-url', backend.url, '--quiet'])
-    queue = new RemoteQueue({ url: host.url })
+    synced = await startSyncedHost('livequeue-replica-')
+    ;({ backend, host, queue } = synced)
     replica = await startReplicaProcess(backend.url)
   }, 90_000)
 
   afterAll(async () => {
     await replica?.close()
-    await queue?.close()
-    await host?.stop()
-    await backend?.stop()
-    fs.rmSync(dataDir, { recursive: true, force: true })
+    await synced?.stop()
   })
 
   it('serve --sync-url says where it pushes', () => {
@@ -97,13 +90,10 @@ describe('read replicas through a sync backend (wrangler dev + sync-cf)', () => 
       // When the replica first had it, recorded by the replica as it arrived (it can precede the ack).
       lags.push((await replica.seen(task.id)) - ackAt)
     }
-    const sorted = [...lags].sort((a, b) => a - b)
-    const p50 = percentile(sorted, 50)
-    const p99 = percentile(sorted, 99)
-    console.log(`replica lag (host ack → replica sees it), ${lags.length} tasks one at a time: p50 ${p50} ms, p99 ${p99} ms`)
+    console.log(`replica lag (host ack → replica sees it), ${lags.length} tasks one at a time: p50 ${p50(lags)} ms, p99 ${p99(lags)} ms`)
     expect(lags).toHaveLength(40)
     // Loose bound: a replica seconds behind on an idle loopback backend means sync stalled.
-    expect(p99).toBeLessThan(5_000)
+    expect(p99(lags)).toBeLessThan(5_000)
   })
 
   it('serve refuses a bad --sync-url with a message that says what to fix, and exits non-zero', async () => {

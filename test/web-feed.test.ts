@@ -1,37 +1,31 @@
-import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { build, type PreviewServer, preview } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RemoteQueue } from '../src/client/RemoteQueue.js'
-import { startServe } from './helpers/host.js'
-import { freePort, type SyncBackend, startSyncBackend } from './helpers/syncBackend.js'
-
+import { launchBrowser } from './helpers/browser.js'
+import { freePort } from './helpers/syncBackend.js'
+import { type SyncedHost, startSyncedHost } from './helpers/syncedHost.js'
 
 const CONFIG = path.resolve(import.meta.dirname, '..', 'examples', 'web-feed', 'vite.config.ts')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 describe('the LiveStore web feed example (examples/web-feed) in a real browser', () => {
-  let backend: SyncBackend
-  let host: Awaited<ReturnType<typeof startServe>>
-  let queue: RemoteQueue
+  let synced: SyncedHost
+  let backend: SyncedHost['backend']
+  let host: SyncedHost['host']
+  let queue: SyncedHost['queue']
   let site: PreviewServer
   let browser: Browser
   let page: Page
-  let dataDir: string
   const requests: string[] = []
   const sockets: string[] = []
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livequeue-web-feed-'))
     // Built here, from source, so the test checks what the example is now.
     await build({ configFile: CONFIG, logLevel: 'error' })
     site = await preview({ configFile: CONFIG, logLevel: 'error', preview: { host: '127.0.0.1', port: await freePort(), strictPort: true } })
-    backend = await startSyncBackend()
-    host = await startServe(dataDir, ['--sync-url', backend.url, '--quiet'])
-    queue = new RemoteQueue({ url: host.url })
-    browser = await chromium.launch({ executablePath: CHROMIUM })
+    synced = await startSyncedHost('livequeue-web-feed-')
+    ;({ backend, host, queue } = synced)
+    browser = await launchBrowser()
     page = await browser.newPage()
     page.on('request', (r) => requests.push(r.url()))
     page.on('websocket', (ws) => sockets.push(ws.url()))
@@ -39,11 +33,8 @@ describe('the LiveStore web feed example (examples/web-feed) in a real browser',
 
   afterAll(async () => {
     await browser?.close()
-    await queue?.close()
-    await host?.stop()
-    await backend?.stop()
+    await synced?.stop()
     await site?.close()
-    fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('shows history and then live tasks from the sync backend, without the host HTTP API', async () => {
