@@ -202,6 +202,11 @@ describe('dashboard on a host with tokens', () => {
     await row.waitFor()
     await expect(row.getByRole('button').count()).resolves.toBe(0)
     await screenshot(viewer.page, 'dashboard', 'dead-letters-viewer')
+    // The live stream carries the token too (fetch with a bearer header, not EventSource).
+    await viewer.page.goto(`${host.server?.url}/#/activity`)
+    await viewer.page.getByTestId('stream-state').filter({ hasText: 'live' }).waitFor()
+    const live = await enqueueOverHttp(host, { type: 'quick' }, tokens.admin)
+    await viewer.page.locator(`.activity-row[data-task="${live.id}"][data-kind="completed"]`).waitFor({ timeout: 15_000 })
     expect(viewer.errors).toEqual([])
     await viewer.context.close()
 
