@@ -40,25 +40,21 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
   const { backend, hooks, base } = d
   const { executionId } = base
   const taskId = base.task.id
+  const cancelled = async () => {
+    await backend.confirmCancelled(taskId, executionId)
+    hooks.emit('task:cancelled', base)
+  }
+  if (d.cancelKnown) return cancelled()
   // A success goes straight to `complete`: the host applies the same precedence (a cancel
   // requested meanwhile ends the task cancelled) and says so in its answer. Asking first cost a
   // remote worker one more HTTP round trip per task.
-  if (outcome.kind === 'success' && !d.cancelKnown) return reportSuccess(d, outcome.result)
-  if (d.cancelKnown || (await backend.cancelRequested(taskId, executionId))) {
-    await backend.confirmCancelled(taskId, executionId)
-    hooks.emit('task:cancelled', base)
-    return
-  }
+  if (outcome.kind === 'success') return reportSuccess(d, outcome.result)
+  if (await backend.cancelRequested(taskId, executionId)) return cancelled()
   if (outcome.kind === 'interrupted') {
     const res = await backend.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted' })
     if (res.accepted) hooks.emit('task:interrupted', base)
     else hooks.emit('task:ignored', { ...base, report: 'failure' })
     return
-  }
-  if (outcome.kind === 'success') {
-    // The handler finished its work after all: `complete` records the result on the execution
-    // and, the cancel having been requested, ends the task cancelled.
-    return reportSuccess(d, outcome.result)
   }
   return reportFailure(d, outcome)
 }
