@@ -86,3 +86,55 @@ export class WaitTimedOut extends Data.TaggedError('WaitTimedOut')<{ readonly ta
 
 /** "a", "a or b", "a, b or c". */
 const orList = (items: ReadonlyArray<string>) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`)
+
+/**
+ * The store cannot take writes now (the disk is full or failed, or the store is being reopened
+ * after such a fault). Nothing in the refused call was acknowledged or applied; reads keep working,
+ * and writes resume by themselves once the cause is gone (docs/design.md, "Storage faults").
+ */
+export class StorageUnavailable extends Data.TaggedError('StorageUnavailable')<{ readonly reason: string }> {
+  override get message() {
+    return `the store cannot take writes now: ${this.reason}; nothing of this call was written (free disk space or fix the data dir; writes resume by themselves)`
+  }
+}
+
+/**
+ * A worker reported on (completed, failed, heartbeat, progress) an execution another runner
+ * claimed. Refused and nothing is written: only the claimant may report. (Its own late report,
+ * after its lease expired, is still recorded as ignored: that one is the fencing token's job.)
+ */
+export class NotClaimant extends Data.TaggedError('NotClaimant')<{
+  readonly executionId: string
+  readonly runnerId: string
+  readonly claimedBy: string
+}> {
+  override get message() {
+    return `execution ${this.executionId} was claimed by runner ${this.claimedBy}, not ${this.runnerId}; only the runner that claimed it may report on it`
+  }
+}
+
+/**
+ * The store's files on disk disagree or cannot be read, found before LiveStore opened them
+ * (src/store/integrity.ts). Nothing was opened or changed; `recovery` says what to do.
+ */
+export class StoreCorrupt extends Data.TaggedError('StoreCorrupt')<{
+  readonly dataDir: string
+  readonly files: ReadonlyArray<string>
+  readonly problem: string
+  readonly recovery: string
+}> {
+  override get message() {
+    return `the store in ${this.dataDir} is damaged, so it was not opened (nothing was changed): ${this.problem}. To recover: ${this.recovery}`
+  }
+}
+
+/** LiveStore failed to open store files that passed the integrity check. */
+export class StoreOpenFailed extends Data.TaggedError('StoreOpenFailed')<{
+  readonly dataDir: string
+  readonly files: ReadonlyArray<string>
+  readonly reason: string
+}> {
+  override get message() {
+    return `LiveStore could not open the store in ${this.dataDir} (${this.files.join(', ')}): ${this.reason}; check that the directory is writable and that these files are this store's (restore them from a backup if not)`
+  }
+}

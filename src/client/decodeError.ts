@@ -2,7 +2,9 @@ import {
   DependencyCycle,
   ExecutionNotFound,
   InvalidTransition,
+  NotClaimant,
   QueueClosed,
+  StorageUnavailable,
   StoreLocked,
   TaskNotFound,
   ValidationError,
@@ -32,10 +34,15 @@ const BUILDERS: Record<string, (f: Fields) => Error | undefined> = {
     str(f.taskId) && str(f.from) && str(f.action) && strings(f.allowedFrom)
       ? new InvalidTransition({ taskId: f.taskId, from: f.from, action: f.action, allowedFrom: f.allowedFrom })
       : undefined,
+  NotClaimant: (f) =>
+    str(f.executionId) && str(f.runnerId) && str(f.claimedBy)
+      ? new NotClaimant({ executionId: f.executionId, runnerId: f.runnerId, claimedBy: f.claimedBy })
+      : undefined,
   DependencyCycle: (f) => (strings(f.path) ? new DependencyCycle({ path: f.path }) : undefined),
   StoreLocked: (f) =>
     str(f.dataDir) && num(f.pid) ? new StoreLocked({ dataDir: f.dataDir, pid: f.pid, url: str(f.url) ? f.url : null }) : undefined,
   QueueClosed: () => new QueueClosed(),
+  StorageUnavailable: (f) => (str(f.reason) ? new StorageUnavailable({ reason: f.reason }) : undefined),
   WaitTimedOut: (f) => (str(f.taskId) && num(f.timeoutMs) ? new WaitTimedOut({ taskId: f.taskId, timeoutMs: f.timeoutMs }) : undefined),
 }
 

@@ -48,7 +48,7 @@ export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEnt
   }
 
   // Reading inside the subscription's update cycle is not allowed: defer it (STYLE.md).
-  const unsubscribe = queue.store.subscribe(activityHead$, () => void setImmediate(read))
+  const unsubscribe = queue.subscribe(activityHead$, () => void setImmediate(read))
   const stop = (error?: unknown) => {
     if (closed) return
     closed = true

@@ -1,9 +1,10 @@
-import type { Store } from '@livestore/livestore'
+import type { Queryable, Store } from '@livestore/livestore'
 import { QueueClosed } from '../errors.js'
 import { getSchedule, listSchedules, pauseSchedule, removeSchedule, resumeSchedule, setSchedule } from '../scheduler/commands.js'
 import { type Fired, fireDue } from '../scheduler/fire.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
-import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore } from '../store/openStore.js'
+import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore, type WriteHealth } from '../store/openStore.js'
+import { subscribeLive } from '../store/subscribeLive.js'
 import { type ActivityOptions, activity } from './activity.js'
 import { recordBreaker } from './breakers.js'
 import { cancel, confirmCancelled } from './cancel.js'
@@ -14,7 +15,8 @@ import { enqueue, enqueueMany } from './enqueue.js'
 import { type EscalationInput, escalate } from './escalate.js'
 import { expireLeases, requeueStuck } from './expireLeases.js'
 import { type FailOptions, type FailResult, fail } from './fail.js'
-import { heartbeat, progress } from './heartbeat.js'
+import type { Reporter } from './execution.js'
+import { heartbeat, type LeaseOptions, progress } from './heartbeat.js'
 import { list } from './list.js'
 import { pause, resume } from './pause.js'
 import { query } from './query.js'
@@ -57,9 +59,19 @@ export class TaskQueue {
     }
   }
 
-  /** The LiveStore store underneath (for subscriptions and devtools). */
+  /** The LiveStore store underneath (for one-shot reads and devtools; it changes when a failed store is reopened). */
   get store(): Store<any> {
     return this.owned.store
+  }
+
+  /** A live query that follows the store across a reopen after a storage fault; returns an unsubscribe. */
+  subscribe<T>(query: Queryable<T>, onUpdate: (value: T) => void): () => void {
+    return subscribeLive(this.owned, query, onUpdate)
+  }
+
+  /** Whether writes are taken now; after a storage fault, why not (`StorageUnavailable`). */
+  get writeHealth(): WriteHealth {
+    return this.owned.writeHealth
   }
 
   /** The data dir this queue owns, or null in memory / on an adopted store. */
@@ -73,7 +85,14 @@ export class TaskQueue {
 
   private use<T>(fn: (ctx: QueueContext) => T): T {
     if (this.closed) throw new QueueClosed()
-    return fn(this.ctx)
+    try {
+      return fn(this.ctx)
+    } catch (error) {
+      // LiveStore shut a failed store down: say why, not "Store has been shut down".
+      const health = this.owned.writeHealth
+      if (health.state === 'down' && /shut down/.test(String((error as Error)?.message ?? error))) throw health.error
+      throw error
+    }
   }
 
   private async useAsync<T>(fn: (ctx: QueueContext) => Promise<T>): Promise<T> {
@@ -156,14 +175,15 @@ export class TaskQueue {
   claim(opts: ClaimOptions): Promise<Claim[]> {
     return this.useAsync((ctx) => claim(ctx, opts))
   }
-  heartbeat(executionId: string, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+  /** With `runnerId`, only the runner that claimed the execution may report (`NotClaimant`); HTTP always checks. */
+  heartbeat(executionId: string, opts: LeaseOptions = {}): Promise<ReportResult> {
     return this.useAsync((ctx) => heartbeat(ctx, executionId, opts))
   }
-  progress(executionId: string, fraction: number, message?: string | null, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+  progress(executionId: string, fraction: number, message?: string | null, opts: LeaseOptions = {}): Promise<ReportResult> {
     return this.useAsync((ctx) => progress(ctx, executionId, fraction, message, opts))
   }
-  complete(executionId: string, result?: unknown): Promise<ReportResult> {
-    return this.useAsync((ctx) => complete(ctx, executionId, result))
+  complete(executionId: string, result?: unknown, by: Reporter = {}): Promise<ReportResult> {
+    return this.useAsync((ctx) => complete(ctx, executionId, result, by))
   }
   fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.useAsync((ctx) => fail(ctx, executionId, error, opts))

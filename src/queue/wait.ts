@@ -3,6 +3,7 @@ import { WaitTimedOut } from '../errors.js'
 import type { QueueContext } from './context.js'
 import { get, readTaskRow } from './read.js'
 import type { Task } from './types.js'
+import { subscribeLive } from '../store/subscribeLive.js'
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled'])
 
@@ -35,7 +36,7 @@ export const wait = (ctx: QueueContext, taskId: string, opts: { timeoutMs?: numb
         opts.timeoutMs,
       )
     }
-    unsubscribe = ctx.owned.store.subscribe(taskState$(taskId), (rows) => {
+    unsubscribe = subscribeLive(ctx.owned, taskState$(taskId), (rows) => {
       const row = rows[0]
       if (row !== undefined && TERMINAL.has(row.status)) finish(() => resolve(get(ctx, taskId)))
     })

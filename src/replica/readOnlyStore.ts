@@ -26,6 +26,8 @@ export const readOnlyStore = (store: Store<any>): OwnedStore => {
     group: new RefusingGroup(store),
     dataDir: null,
     lock: null,
+    writeHealth: { state: 'ok' },
+    onReplaced: () => () => {},
     close() {
       closing ??= store.shutdownPromise()
       return closing

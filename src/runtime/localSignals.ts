@@ -51,7 +51,7 @@ export const watchPendingWork = (queue: TaskQueue, filter: WorkFilter, wake: () 
 
   // Never commit inside a subscription callback: `wake` only schedules the claim loop, and the
   // timer's query runs outside the update cycle.
-  const unsubscribe = queue.store.subscribe(pendingWork$, () => {
+  const unsubscribe = queue.subscribe(pendingWork$, () => {
     wake()
     setImmediate(arm)
   })
@@ -66,7 +66,7 @@ export const watchPendingWork = (queue: TaskQueue, filter: WorkFilter, wake: () 
 
 /** Running executions whose task was asked to cancel, from the store's live query. Returns a stop function. */
 export const watchCancelRequests = (queue: TaskQueue, cancel: (refs: ExecutionRef[]) => void): (() => void) =>
-  queue.store.subscribe(cancelRequested$, (rows) => {
+  queue.subscribe(cancelRequested$, (rows) => {
     const refs = rows.filter((r) => r.currentExecutionId !== null).map((r) => ({ taskId: r.id, executionId: r.currentExecutionId }))
     // Out of the subscription's update cycle: aborting runs the handler's listeners, which may commit.
     if (refs.length > 0) setImmediate(() => cancel(refs))

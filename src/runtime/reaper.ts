@@ -34,7 +34,7 @@ export class Reaper {
 
   async start(): Promise<void> {
     await this.reap()
-    this.unsubscribe = this.queue.store.subscribe(earliestLease$, (rows) => {
+    this.unsubscribe = this.queue.subscribe(earliestLease$, (rows) => {
       const at = rows[0]?.leaseUntil ?? null
       // Timers only, never a commit, inside the subscription callback.
       this.arm(at)

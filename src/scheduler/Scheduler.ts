@@ -30,7 +30,7 @@ export class Scheduler {
     this.startedAt = this.queue.now()
     await this.tick()
     // Never commit inside a subscription callback: only schedule a tick.
-    this.unsubscribe = this.queue.store.subscribe(schedules$, () => setImmediate(() => void this.tick()))
+    this.unsubscribe = this.queue.subscribe(schedules$, () => setImmediate(() => void this.tick()))
   }
 
   /** Fires what is due and re-arms the timer. Concurrent calls coalesce into one more pass. */

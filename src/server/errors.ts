@@ -22,11 +22,19 @@ export const BadRequest = errorBody(400, 'BadRequest', 'ValidationError (with `f
 export const Unauthorized = errorBody(401, 'Unauthorized', 'No token, or an unknown or revoked one')
 export const Forbidden = errorBody(403, 'Forbidden', "The token's role may not do this")
 export const NotFound = errorBody(404, 'NotFound', 'TaskNotFound, ExecutionNotFound or ScheduleNotFound')
-export const Conflict = errorBody(409, 'Conflict', 'InvalidTransition: the task is in a state the operation does not apply to')
+export const Conflict = errorBody(
+  409,
+  'Conflict',
+  'InvalidTransition: the task is in a state the operation does not apply to; NotClaimant: a report on an execution another runner claimed',
+)
 export const PayloadTooLarge = errorBody(413, 'PayloadTooLarge', 'A payload or result over the cap, or a request body over the size limit')
 export const Unprocessable = errorBody(422, 'Unprocessable', 'DependencyCycle')
 export const RequestTimeout = errorBody(408, 'RequestTimeout', 'WaitTimedOut: the task did not finish within timeoutMs')
-export const Unavailable = errorBody(503, 'Unavailable', 'QueueClosed: the host is stopping')
+export const Unavailable = errorBody(
+  503,
+  'Unavailable',
+  'QueueClosed: the host is stopping; StorageUnavailable: the store cannot take writes now (a full or failed disk); nothing of the request was written, retry later',
+)
 
 /** An answer that is an error: its status and body. Handlers fail with this and nothing else. */
 export class ApiError extends Data.TaggedError('ApiError')<{ readonly status: number; readonly error: ErrorDetail }> {}
@@ -46,10 +54,12 @@ const STATUS: Record<string, number> = {
   ExecutionNotFound: 404,
   ScheduleNotFound: 404,
   InvalidTransition: 409,
+  NotClaimant: 409,
   DependencyCycle: 422,
   WaitTimedOut: 408,
   QueueClosed: 503,
   StoreLocked: 503,
+  StorageUnavailable: 503,
   TokenError: 400,
 }
 

@@ -84,7 +84,7 @@ export class ClaimWaiters {
 
   private listen(fn: () => void): void {
     this.listeners.add(fn)
-    this.unsubscribe ??= this.queue.store.subscribe(pendingWork$, () => {
+    this.unsubscribe ??= this.queue.subscribe(pendingWork$, () => {
       // Never claim (commit) inside the subscription callback: notify once the commit has returned.
       if (this.notifying) return
       this.notifying = true

@@ -1,42 +1,57 @@
 import type { LiveStoreEvent, Store } from '@livestore/livestore'
+import type { StorageUnavailable } from '../errors.js'
 import { type AnyEvent, coalesce } from './coalesce.js'
-import type { PersistenceWatch } from './persistence.js'
+import type { Journal } from './journal.js'
+import { globalSeq, type PersistenceWatch } from './persistence.js'
 
+/** Events per group commit before it is committed without waiting for the turn to end. */
+export const MAX_BATCH_EVENTS = 1_000
 
+type Waiter = { resolve: () => void; reject: (e: unknown) => void }
+
+/** A commit handed to LiveStore and not yet acknowledged: its sequence numbers and who waits for it. */
+type InFlight = { firstSeq: number; lastSeq: number; waiters: Waiter[]; settled: boolean }
 
 /**
  * Group commit: events from operations issued in the same turn of the event loop go to LiveStore
  * in one `commit` (each commit costs milliseconds of CPU; a batch of 100 costs far less than 100
- * single commits, DESIGN fact 5). Every operation resolves only once its events are persisted.
+ * single commits, docs/design.md). Every operation resolves only once its events are persisted:
+ * appended to the journal (when the store has one) and taken by LiveStore's leader.
  *
  * Reads must see writes: an operation that reads a task written by the open batch calls
  * `flushIfTouched` first, which commits the batch at once (the persistence wait stays shared).
+ *
+ * A storage fault (`fail`) settles every commit still in flight: those the leader had taken are
+ * acknowledged (the journal holds them for replay), the rest are refused with `StorageUnavailable`,
+ * and every later `submit` is refused until the store is replaced.
  */
-/** Events per group commit before it is committed without waiting for the turn to end. */
-export const MAX_BATCH_EVENTS = 1_000
-
 export class GroupCommit {
   private batch: AnyEvent[] = []
-  private batchWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
+  private batchWaiters: Waiter[] = []
   private touched = new Set<string>()
   private scheduled: NodeJS.Immediate | null = null
-  private inFlight = new Set<Promise<void>>()
+  private inFlight: InFlight[] = []
+  private failure: StorageUnavailable | null = null
 
   constructor(
     private readonly store: Store<any>,
     private readonly watch: PersistenceWatch,
+    private readonly journal: Journal | null = null,
+    /** Told when a journal append fails (true) and when one succeeds again (false). */
+    private readonly onJournalError: (failed: boolean, error: StorageUnavailable | null) => void = () => {},
   ) {}
 
   /** Queues events for the next group commit; resolves once they are on disk. */
   submit(events: ReadonlyArray<AnyEvent>, touchedKeys: Iterable<string> = []): Promise<void> {
     if (events.length === 0) return Promise.resolve()
+    if (this.failure) return Promise.reject(this.failure)
     for (const e of events) this.batch.push(e)
     for (const k of touchedKeys) this.touched.add(k)
     const done = new Promise<void>((resolve, reject) => this.batchWaiters.push({ resolve, reject }))
     // A cap keeps one commit from blocking the event loop for long: 10,000 concurrent enqueues in
     // one commit blocked it for 1.1 s and acknowledged nothing until all were persisted.
     if (this.batch.length >= MAX_BATCH_EVENTS) this.flush()
-    else if (this.inFlight.size === 0) this.scheduleFlush()
+    else if (this.inFlight.length === 0) this.scheduleFlush()
     // While a commit is being persisted, the batch grows until that commit is on disk (see
     // `flush`): the leader persists one commit after another anyway, so waiting costs the caller
     // little, and one commit fewer saves its fixed CPU cost (several ms in LiveStore 0.4.0).
@@ -63,24 +78,48 @@ export class GroupCommit {
     if (this.scheduled !== null) clearImmediate(this.scheduled)
     this.scheduled = null
     if (this.batch.length === 0) return
-    const batch = this.batch
     const waiters = this.batchWaiters
+    const events = coalesce(this.batch)
     this.batch = []
     this.batchWaiters = []
     this.touched.clear()
-    try {
-      this.store.commit(...(coalesce(batch) as unknown as LiveStoreEvent.Input.Decoded[]))
-    } catch (error) {
-      for (const w of waiters) w.reject(error)
+    if (this.failure) {
+      rejectAll(waiters, this.failure)
       return
     }
-    const persisted = this.watch.persisted(this.store.syncStatus().localHead)
-    this.inFlight.add(persisted)
-    persisted.then(() => {
-      this.inFlight.delete(persisted)
-      for (const w of waiters) w.resolve()
-      if (this.inFlight.size === 0 && this.batch.length > 0) this.scheduleFlush()
-    })
+    // The session numbers events one after another; nobody else commits to a store we own.
+    const firstSeq = globalSeq(this.store.syncStatus().localHead) + 1
+    if (this.journal) {
+      try {
+        this.journal.append({ firstSeq, events })
+        this.onJournalError(false, null)
+      } catch (error) {
+        // Nothing was committed: the callers learn it now, and the next batch tries again.
+        this.onJournalError(true, error as StorageUnavailable)
+        rejectAll(waiters, error)
+        return
+      }
+    }
+    try {
+      this.store.commit(...(events as unknown as LiveStoreEvent.Input.Decoded[]))
+    } catch (error) {
+      this.journal?.dropFrom(firstSeq)
+      rejectAll(waiters, error)
+      return
+    }
+    const localHead = this.store.syncStatus().localHead
+    const entry: InFlight = { firstSeq, lastSeq: globalSeq(localHead), waiters, settled: false }
+    this.inFlight.push(entry)
+    this.watch.persisted(localHead).then(() => this.settle(entry))
+  }
+
+  private settle(entry: InFlight, error?: unknown): void {
+    if (entry.settled) return
+    entry.settled = true
+    this.inFlight = this.inFlight.filter((e) => e !== entry)
+    if (error === undefined) for (const w of entry.waiters) w.resolve()
+    else rejectAll(entry.waiters, error)
+    if (this.inFlight.length === 0 && this.batch.length > 0) this.scheduleFlush()
   }
 
   /** Commits the open batch at the end of this turn of the event loop. */
@@ -88,9 +127,37 @@ export class GroupCommit {
     this.scheduled ??= setImmediate(() => this.flush())
   }
 
-  /** Commits what is open and waits until everything committed so far is persisted. */
+  /** The oldest sequence number handed to LiveStore and not yet acknowledged, or null. */
+  oldestInFlight(): number | null {
+    return this.inFlight[0]?.firstSeq ?? null
+  }
+
+  /**
+   * The store failed under us: commits the leader had taken (through sequence number `taken`) are
+   * acknowledged, the journal holds them; every other one is refused and cut from the journal, so
+   * a refused write never reappears. Every later `submit` is refused with `error`.
+   */
+  fail(error: StorageUnavailable, taken: number): void {
+    this.failure = error
+    if (this.scheduled !== null) clearImmediate(this.scheduled)
+    this.scheduled = null
+    rejectAll(this.batchWaiters, error)
+    this.batch = []
+    this.batchWaiters = []
+    this.touched.clear()
+    const refused = this.inFlight.filter((e) => e.lastSeq > taken)
+    const firstRefused = refused[0]
+    if (firstRefused) this.journal?.dropFrom(firstRefused.firstSeq)
+    for (const entry of [...this.inFlight]) this.settle(entry, entry.lastSeq > taken ? error : undefined)
+  }
+
+  /** Commits what is open and waits until everything committed so far is persisted (or refused). */
   async drain(): Promise<void> {
     this.flush()
-    await Promise.all([...this.inFlight])
+    await Promise.all(this.inFlight.map((e) => new Promise<void>((resolve) => e.waiters.push({ resolve, reject: () => resolve() }))))
   }
+}
+
+const rejectAll = (waiters: ReadonlyArray<Waiter>, error: unknown): void => {
+  for (const w of waiters) w.reject(error)
 }

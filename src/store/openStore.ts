@@ -1,10 +1,15 @@
+import * as path from 'node:path'
 import { makeAdapter } from '@livestore/adapter-node'
-import { createStorePromise, type Store } from '@livestore/livestore'
-import { Logger, LogLevel } from 'effect'
+import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
+import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { type QueueSchema, schema } from '../../schema/index.js'
+import type { StorageUnavailable } from '../errors.js'
 import { GroupCommit } from './groupCommit.js'
 import { resolveDataDir } from './dataDir.js'
+import { Journal } from './journal.js'
 import { acquireLock, type Lock } from './lockFile.js'
+import { ManagedStore, type OpenedStore, type WriteHealth } from './managedStore.js'
+import { afterOpen, beforeOpen, openFailed } from './storeGuard.js'
 import { PersistenceWatch } from './persistence.js'
 import { makeSyncOptions } from '../replica/syncOptions.js'
 import type { AdapterDevtools } from '../devtools/options.js'
@@ -24,18 +29,43 @@ export type OpenStoreOptions = {
 
 export { resolveDataDir }
 
-/** A store this process owns, with its group commit and (on disk) its lock. */
+/**
+ * A store this process owns, with its group commit and (on disk) its lock. `store` and `group`
+ * are the current ones: after a storage fault the store is reopened and both change
+ * (`onReplaced`); long-lived subscriptions go through `subscribeLive`.
+ */
 export type OwnedStore = {
   readonly store: Store<QueueSchema>
   readonly group: GroupCommit
   readonly dataDir: string | null
   readonly lock: Lock | null
+  /** Whether writes are taken now (`degraded`/`down` after a storage fault, with the error). */
+  readonly writeHealth: WriteHealth
+  onReplaced(listener: () => void): () => void
   /** Flushes everything committed, shuts the store down, releases the lock. */
   close(): Promise<void>
 }
 
-/** LiveStore logs to stdout at debug level in development; the CLI's stdout must stay clean. */
-const quietLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))
+export type { StorageUnavailable, WriteHealth }
+
+/**
+ * LiveStore logs to stdout at debug level in development; the CLI's stdout must stay clean. Its
+ * error logs also tell the store's watchdog to look closer: when the leader's `COMMIT` fails, a
+ * log line is the only sign LiveStore gives (the store itself stays up, see ManagedStore).
+ */
+const loggerFor = (onError: () => void) => {
+  const base = Logger.withConsoleError(Logger.logfmtLogger)
+  return Logger.replace(
+    Logger.defaultLogger,
+    Logger.make((options) => {
+      if (LogLevel.greaterThanEqual(options.logLevel, LogLevel.Error)) onError()
+      base.log(options)
+    }),
+  )
+}
+
+/** The write-ahead journal's file, beside LiveStore's own files for the store. */
+export const journalFile = (dataDir: string, storeId: string): string => path.join(dataDir, `${storeId}.journal`)
 
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
   const storeId = options.storeId ?? 'livequeue'
@@ -43,7 +73,9 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
   // Checked before the lock is taken: a bad URL opens nothing.
   const sync = options.syncUrl ? await makeSyncOptions(options.syncUrl) : undefined
   const lock = dataDir === null ? null : acquireLock(dataDir)
-  try {
+  let managed: ManagedStore | null = null
+  const openLiveStore = async (): Promise<OpenedStore> => {
+    const shutdownDeferred = Effect.runSync(makeShutdownDeferred)
     const store = await createStorePromise({
       schema,
       storeId,
@@ -53,11 +85,27 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
         ...(options.devtools ? { devtools: options.devtools } : {}),
       }),
       disableDevtools: options.devtools === undefined,
-      logger: quietLogger,
+      logger: loggerFor(() => managed?.noteLiveStoreError()),
       logLevel: LogLevel.Warning,
+      shutdownDeferred,
+    }).catch((error) => {
+      throw dataDir === null ? error : openFailed(dataDir, storeId, error)
     })
-    return wrap(store, dataDir, lock)
+    const shutDown = Effect.runPromise(Deferred.await(shutdownDeferred).pipe(Effect.exit)).then((exit) =>
+      Exit.isSuccess(exit) ? 'shut down' : Cause.pretty(exit.cause).split('\n').slice(0, 3).join(' ').slice(0, 600),
+    )
+    return { store, shutDown }
+  }
+  let journal: Journal | null = null
+  try {
+    // Refuses a damaged store (StoreCorrupt) before anything is written into the data dir.
+    if (dataDir !== null) await beforeOpen(dataDir, storeId)
+    journal = dataDir === null ? null : Journal.open(journalFile(dataDir, storeId))
+    managed = await ManagedStore.open({ openLiveStore, journal, dataDir, lock })
+    if (dataDir !== null) afterOpen(dataDir)
+    return managed
   } catch (error) {
+    journal?.close()
     lock?.release()
     throw error
   }
@@ -72,33 +120,12 @@ export const adoptStore = (store: Store<any>): OwnedStore => {
     group,
     dataDir: null,
     lock: null,
+    writeHealth: { state: 'ok' },
+    // The app owns this store's lifetime: it is never reopened under the queue.
+    onReplaced: () => () => {},
     async close() {
       await group.drain()
       watch.dispose()
-    },
-  }
-}
-
-const wrap = (store: Store<QueueSchema>, dataDir: string | null, lock: Lock | null): OwnedStore => {
-  const watch = new PersistenceWatch(store)
-  const group = new GroupCommit(store, watch)
-  let closing: Promise<void> | null = null
-  return {
-    store,
-    group,
-    dataDir,
-    lock,
-    close() {
-      closing ??= (async () => {
-        try {
-          await group.drain()
-          watch.dispose()
-          await store.shutdownPromise()
-        } finally {
-          lock?.release()
-        }
-      })()
-      return closing
     },
   }
 }

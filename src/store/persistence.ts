@@ -21,13 +21,11 @@ export class PersistenceWatch {
   private readonly unsubscribe: () => void
   private upstream = 0
   private recheck: NodeJS.Timeout | null = null
+  private advanceListeners: Array<(upstream: number) => void> = []
 
   constructor(private readonly store: Store<any>) {
     this.upstream = globalSeq(store.syncStatus().upstreamHead)
-    this.unsubscribe = store.subscribeSyncStatus((status) => {
-      this.upstream = globalSeq(status.upstreamHead)
-      this.release()
-    })
+    this.unsubscribe = store.subscribeSyncStatus((status) => this.advanceTo(globalSeq(status.upstreamHead)))
   }
 
   /** Resolves once every event up to `localHead` (read right after a commit) is persisted. */
@@ -39,11 +37,26 @@ export class PersistenceWatch {
       // The status stream is a forked fiber: an update can slip past it while it (re)subscribes
       // (seen when a watch was made right before a commit). Re-reading the status now and then
       // while someone waits makes a missed update cost milliseconds, not a hang.
-      this.recheck ??= setInterval(() => {
-        this.upstream = Math.max(this.upstream, globalSeq(this.store.syncStatus().upstreamHead))
-        this.release()
-      }, RECHECK_MS)
+      this.recheck ??= setInterval(() => this.advanceTo(globalSeq(this.store.syncStatus().upstreamHead)), RECHECK_MS)
     })
+  }
+
+  /** The last event the leader has taken (its global sequence number). */
+  get upstreamSeq(): number {
+    return this.upstream
+  }
+
+  /** Called with the new upstream each time the leader takes more events. */
+  onAdvance(listener: (upstream: number) => void): void {
+    this.advanceListeners.push(listener)
+  }
+
+  private advanceTo(upstream: number) {
+    if (upstream > this.upstream) {
+      this.upstream = upstream
+      for (const listener of this.advanceListeners) listener(upstream)
+    }
+    this.release()
   }
 
   private release() {

@@ -3,13 +3,18 @@ import { Effect } from 'effect'
 import { Api } from '../api.js'
 import { call, json, type ServerDeps } from '../context.js'
 
-/** /healthz (the process answers), /readyz (the host is up and not stopping), /metrics. */
+/** /healthz (the process answers), /readyz (the host is up, not stopping, and its store takes writes), /metrics. */
 export const systemLive = (deps: ServerDeps) =>
   HttpApiBuilder.group(Api, 'system', (handlers) =>
     handlers
       .handle('healthz', () => Effect.succeed(json({ ok: true })))
       .handle('readyz', () => {
         const state = deps.lifecycle.state
+        const storage = deps.queue.writeHealth
+        if (state === 'ready' && storage.state !== 'ok') {
+          // A load balancer should send writes elsewhere while the disk is full or the store reopens.
+          return Effect.succeed(json({ ready: false, state: `storage ${storage.state}`, error: { _tag: 'StorageUnavailable', message: storage.error.message, reason: storage.error.reason } }, 503))
+        }
         return Effect.succeed(
           state === 'ready'
             ? json({ ready: true })

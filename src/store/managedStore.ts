@@ -1,0 +1,245 @@
+import type { Store } from '@livestore/livestore'
+import type { QueueSchema } from '../../schema/index.js'
+import { StorageUnavailable } from '../errors.js'
+import { GroupCommit } from './groupCommit.js'
+import { type Journal, lastSeqOf } from './journal.js'
+import type { Lock } from './lockFile.js'
+import { globalSeq, PersistenceWatch } from './persistence.js'
+
+/**
+ * How long committed events may wait for LiveStore's leader before the store counts as failed.
+ * A healthy leader takes a 1,000-event commit in ~1.1 s here; 10 s leaves room for a loaded
+ * machine. After LiveStore has logged an error, 1 s (the leader's fiber dies silently when its
+ * `COMMIT` fails: the session keeps accepting commits that are never persisted).
+ */
+export const STALL_MS = Number(process.env.LIVEQUEUE_STALL_MS) > 0 ? Number(process.env.LIVEQUEUE_STALL_MS) : 10_000
+const STALL_AFTER_ERROR_MS = 1_000
+/** How long after an error log the shorter wait applies. */
+const ERROR_WINDOW_MS = 30_000
+/** How often a failed store is reopened (the disk may have room again). */
+export const RECOVER_EVERY_MS = 1_000
+/** How long closing a failed store may take before it is abandoned (a dead leader never answers). */
+const SHUTDOWN_TIMEOUT_MS = 3_000
+
+/** A LiveStore store opened for us, with a way to learn that LiveStore shut it down by itself. */
+export type OpenedStore = { store: Store<QueueSchema>; shutDown: Promise<string> }
+
+type Parts = { store: Store<QueueSchema>; watch: PersistenceWatch; group: GroupCommit }
+
+/** Why writes are refused now (`fault`: the store failed and is being reopened), or null when they are taken. */
+export type WriteHealth = { state: 'ok' } | { state: 'degraded' | 'down'; error: StorageUnavailable }
+
+/**
+ * The store a queue owns, kept writable through storage faults (docs/design.md, "Storage faults").
+ *
+ * - Every group commit is appended to the journal before LiveStore sees it (see `Journal`).
+ * - A failed journal append refuses that batch only (`degraded`: /readyz says not ready until an
+ *   append succeeds again).
+ * - When LiveStore's leader stops taking events (its `COMMIT` failed: a full disk), or LiveStore
+ *   shuts the store down, the store is `down`: writes the leader had taken are acknowledged (the
+ *   journal has them), the rest are refused, and the store is reopened from disk every second,
+ *   the journal replayed into it, and swapped in (`onReplaced` listeners re-subscribe).
+ */
+export class ManagedStore {
+  private parts!: Parts
+  private health: WriteHealth = { state: 'ok' }
+  private lastProgressAt = Date.now()
+  /** When LiveStore last logged an error (0: not since the store opened). */
+  private errorLoggedAt = 0
+  private closed = false
+  private recovering: Promise<void> | null = null
+  private readonly watchdog: NodeJS.Timeout
+  private readonly replacedListeners = new Set<() => void>()
+  private readonly healthListeners = new Set<(health: WriteHealth) => void>()
+
+  private constructor(
+    private readonly openLiveStore: () => Promise<OpenedStore>,
+    private readonly journal: Journal | null,
+    readonly dataDir: string | null,
+    readonly lock: Lock | null,
+  ) {
+    this.watchdog = setInterval(() => this.checkProgress(), 250)
+    this.watchdog.unref()
+  }
+
+  /** Opens the store, replays what the journal holds beyond the event log, and watches it. */
+  static async open(opts: {
+    openLiveStore: () => Promise<OpenedStore>
+    journal: Journal | null
+    dataDir: string | null
+    lock: Lock | null
+  }): Promise<ManagedStore> {
+    const managed = new ManagedStore(opts.openLiveStore, opts.journal, opts.dataDir, opts.lock)
+    try {
+      managed.parts = await managed.openAndReplay()
+    } catch (error) {
+      clearInterval(managed.watchdog)
+      throw error
+    }
+    return managed
+  }
+
+  get store(): Store<QueueSchema> {
+    return this.parts.store
+  }
+
+  get group(): GroupCommit {
+    return this.parts.group
+  }
+
+  get writeHealth(): WriteHealth {
+    return this.health
+  }
+
+  /** LiveStore logged an error: if the leader died, the watchdog now notices within a second. */
+  noteLiveStoreError(): void {
+    this.errorLoggedAt = Date.now()
+  }
+
+  /** Called after the store was replaced by a reopened one; returns an unsubscribe. */
+  onReplaced(listener: () => void): () => void {
+    this.replacedListeners.add(listener)
+    return () => this.replacedListeners.delete(listener)
+  }
+
+  onHealthChange(listener: (health: WriteHealth) => void): () => void {
+    this.healthListeners.add(listener)
+    return () => this.healthListeners.delete(listener)
+  }
+
+  private setHealth(health: WriteHealth): void {
+    if (health.state === this.health.state) return
+    this.health = health
+    for (const listener of this.healthListeners) listener(health)
+  }
+
+  private async openAndReplay(): Promise<Parts> {
+    const opened = await this.openLiveStore()
+    const { store } = opened
+    try {
+      const watch = new PersistenceWatch(store)
+      const head = globalSeq(store.syncStatus().localHead)
+      if (this.journal) {
+        // What the event log holds at boot is on disk; the journal keeps only what may not be.
+        this.journal.dropThrough(head)
+        for (const record of this.journal.pending()) {
+          const events = record.events.slice(Math.max(0, head - record.firstSeq + 1))
+          if (events.length > 0) store.commit(...(events as any[]))
+        }
+        const last = this.journal.pending().at(-1)
+        if (last && lastSeqOf(last) > head) await withTimeout(watch.persisted(store.syncStatus().localHead), STALL_MS, 'replaying the journal')
+        this.trackDurability(watch)
+      }
+      const group = new GroupCommit(store, watch, this.journal, (failed, error) =>
+        this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
+      )
+      void opened.shutDown.then((reason) => this.fault(`LiveStore shut the store down: ${reason}`, store))
+      return { store, watch, group }
+    } catch (error) {
+      await closeQuietly(store)
+      throw error
+    }
+  }
+
+  /**
+   * The leader persists batches one after another and tells the session about a batch before its
+   * `COMMIT`; so when it has taken events up to `u2`, every batch before that one (up to the
+   * previous upstream `u1`) is committed on disk, and the journal can let go of it.
+   */
+  private trackDurability(watch: PersistenceWatch): void {
+    let previous = watch.upstreamSeq
+    watch.onAdvance((upstream) => {
+      this.lastProgressAt = Date.now()
+      this.journal?.dropThrough(previous)
+      previous = upstream
+    })
+  }
+
+  private checkProgress(): void {
+    if (this.closed || this.health.state === 'down' || this.parts === undefined) return
+    const oldest = this.parts.group.oldestInFlight()
+    if (oldest === null || this.parts.watch.upstreamSeq >= oldest) {
+      this.lastProgressAt = Date.now()
+      return
+    }
+    // The session still hears of the batch whose COMMIT failed (after the error was logged), so a
+    // recent error shortens the wait whatever happened since.
+    const limit = Date.now() - this.errorLoggedAt < ERROR_WINDOW_MS ? STALL_AFTER_ERROR_MS : STALL_MS
+    const waited = Date.now() - this.lastProgressAt
+    if (waited > limit) this.fault(`LiveStore's leader took no events for ${waited} ms (a failed write: is the disk full?)`, this.parts.store)
+  }
+
+  /** The store failed: settle what is in flight, refuse writes, and reopen it until that works. */
+  private fault(reason: string, store: Store<QueueSchema>): void {
+    if (this.closed || this.health.state === 'down' || store !== this.parts?.store) return
+    const error = new StorageUnavailable({ reason })
+    process.stderr.write(`livequeue: ${error.message}\n`)
+    this.parts.group.fail(error, this.parts.watch.upstreamSeq)
+    this.setHealth({ state: 'down', error })
+    if (this.journal) this.recovering ??= this.recover()
+  }
+
+  private async recover(): Promise<void> {
+    while (!this.closed) {
+      await new Promise((resolve) => setTimeout(resolve, RECOVER_EVERY_MS))
+      if (this.closed) break
+      let fresh: Parts
+      try {
+        fresh = await this.openAndReplay()
+      } catch (error) {
+        this.lastRecoveryError = (error as Error)?.message ?? String(error)
+        continue
+      }
+      if (this.closed) {
+        await closeQuietly(fresh.store)
+        break
+      }
+      const old = this.parts
+      this.parts = fresh
+      this.lastProgressAt = Date.now()
+      this.errorLoggedAt = 0
+      this.recovering = null
+      this.setHealth({ state: 'ok' })
+      process.stderr.write('livequeue: the store was reopened; writes are taken again\n')
+      for (const listener of this.replacedListeners) listener()
+      old.watch.dispose()
+      void closeQuietly(old.store)
+      return
+    }
+    this.recovering = null
+  }
+
+  /** The last reason a reopen failed, for the host's log. */
+  lastRecoveryError: string | null = null
+
+  /** Flushes what is committed (a failed store refuses it), shuts the store down, releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    try {
+      await withTimeout(this.parts.group.drain(), STALL_MS, 'flushing').catch(() => {})
+      this.closed = true
+      clearInterval(this.watchdog)
+      this.parts.watch.dispose()
+      await closeQuietly(this.parts.store)
+      this.journal?.close()
+    } finally {
+      this.closed = true
+      this.lock?.release()
+    }
+  }
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StorageUnavailable({ reason: `${what} took over ${ms} ms` })), ms)
+    }),
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** Shuts a store down; a failed one may never answer, so give up after a while. */
+const closeQuietly = async (store: Store<any>): Promise<void> => {
+  await withTimeout(store.shutdownPromise(), SHUTDOWN_TIMEOUT_MS, 'closing the store').catch(() => {})
+}
