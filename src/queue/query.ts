@@ -1,31 +1,62 @@
+import { StoreInternalsSymbol } from '@livestore/livestore'
 import { ValidationError } from '../errors.js'
-import { type QueueContext, select } from './context.js'
+import { queryError } from '../query/errors.js'
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../query/limits.js'
+import { QueryRunner } from '../query/runner.js'
+import type { OwnedStore } from '../store/openStore.js'
+import type { QueueContext } from './context.js'
 
-/** At most this many rows come back from `query`. */
-export const QUERY_ROW_LIMIT = 10_000
+export { QUERY_ROW_LIMIT } from '../query/limits.js'
+
+/** Whitespace and comments before the first keyword. */
+const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/
+
+/** One runner (one worker) per store, dropped with it. */
+const runners = new WeakMap<OwnedStore, QueryRunner>()
 
 /**
- * Read-only SQL over the state tables: the power of LiveStore's devtools without them. Only a
- * single SELECT (or WITH … SELECT) is accepted; anything that could write is refused, and the
- * statement runs on the client session's database, never on the event log.
+ * The client session's state database, as the worker loads it. Exporting a store of 10,000
+ * tasks (8.6 MB) took 6–29 ms (median ~12 ms) on the 2-core dev box; the runner reuses an export
+ * while the head has not moved (and it is under a second old), so an idle host pays it once.
  */
-export const query = (ctx: QueueContext, sql: string): { rows: Record<string, unknown>[]; truncated: boolean } => {
-  const text = typeof sql === 'string' ? sql.trim().replace(/;\s*$/, '') : ''
-  if (!/^(select|with)\b/i.test(text)) {
+const runnerFor = (owned: OwnedStore): QueryRunner => {
+  let runner = runners.get(owned)
+  if (!runner) {
+    const { store } = owned
+    const db = store[StoreInternalsSymbol].sqliteDbWrapper
+    runner = new QueryRunner(() => ({
+      version: `${store.syncStatus().localHead} ${JSON.stringify(db.debug.head)}`,
+      bytes: () => db.export(),
+    }))
+    runners.set(owned, runner)
+  }
+  return runner
+}
+
+/**
+ * Read-only SQL over the state tables: the power of LiveStore's devtools without them. One
+ * SELECT (or WITH … SELECT), run in a worker thread on a read-only copy of the client session's
+ * database (never the event log), bounded by `limits` (limits.ts): past the time limit it is
+ * stopped (`QueryTimedOut`); a value, the result or SQLite's memory over its cap is a
+ * ValidationError naming the cap; more rows than `rowLimit` come back cut, `truncated: true`.
+ */
+export const query = async (
+  ctx: QueueContext,
+  sql: string,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> => {
+  const text = typeof sql === 'string' ? sql.trim() : ''
+  // For a clear message only: the worker's database is read-only, and SQLite itself says
+  // whether the statement writes, so a keyword in a string or a quoted name is no matter.
+  const keyword = text.replace(LEADING, '').match(/^[a-z]+/i)?.[0]?.toLowerCase()
+  if (keyword !== 'select' && keyword !== 'with') {
     throw new ValidationError({ field: 'sql', reason: 'only a read-only SELECT (or WITH … SELECT) is allowed' })
   }
-  if (text.includes(';')) throw new ValidationError({ field: 'sql', reason: 'one statement only' })
-  if (/\b(insert|update|delete|replace|drop|alter|create|attach|detach|pragma|vacuum|reindex)\b/i.test(text.replace(/'[^']*'/g, "''"))) {
-    throw new ValidationError({ field: 'sql', reason: 'only a read-only SELECT is allowed; it may not write' })
-  }
+  // Flushing here (a sync call, before the runner's queue) makes the query see writes made before it.
   ctx.owned.group.flush()
-  let rows: Record<string, unknown>[]
-  try {
-    rows = select<Record<string, unknown>>(ctx, `SELECT * FROM (${text}) LIMIT ${QUERY_ROW_LIMIT + 1}`)
-  } catch (error) {
-    // LiveStore's SqliteError carries SQLite's own message as its cause ("no such column: x").
-    const cause = (error as { cause?: { message?: unknown } }).cause?.message
-    throw new ValidationError({ field: 'sql', reason: typeof cause === 'string' ? cause : 'SQLite refused the statement' })
-  }
-  return { rows: rows.slice(0, QUERY_ROW_LIMIT), truncated: rows.length > QUERY_ROW_LIMIT }
+  // Stored payloads stay readable: the value cap is at least twice the payload cap.
+  const bounded = { ...limits, valueBytes: Math.max(limits.valueBytes, 2 * ctx.maxPayloadBytes) }
+  const outcome = await runnerFor(ctx.owned).run(text, bounded)
+  if (!outcome.ok) throw queryError(outcome.kind, outcome.message, bounded)
+  return { rows: outcome.rows, truncated: outcome.truncated }
 }

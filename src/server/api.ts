@@ -1,5 +1,6 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from '@effect/platform'
 import { Schema } from 'effect'
+import { QUERY_RESULT_BYTE_LIMIT, QUERY_ROW_LIMIT, QUERY_TIMEOUT_MS } from '../query/limits.js'
 import { AdminAccess, ProduceAccess, ReadAccess, WorkAccess } from './auth.js'
 import * as E from './errors.js'
 import * as In from './inputs.js'
@@ -66,7 +67,13 @@ export const reads = HttpApiGroup.make('reads')
   .add(
     HttpApiEndpoint.post('query', '/api/query')
       .setPayload(In.QueryInput)
-      .addSuccess(Schema.Struct({ rows: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })), truncated: Schema.Boolean })),
+      .addSuccess(Schema.Struct({ rows: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })), truncated: Schema.Boolean }))
+      .addError(E.PayloadTooLarge)
+      .addError(E.RequestTimeout)
+      .annotate(
+        OpenApi.Description,
+        `One read-only SELECT (or WITH … SELECT) over the state tables, run in a worker thread on a read-only copy of the state database. At most ${QUERY_ROW_LIMIT} rows (more: truncated: true). 400 ValidationError: not one read-only SELECT, or SQLite refused it. 408 QueryTimedOut: it ran past the ${QUERY_TIMEOUT_MS} ms limit and was stopped. 413 ValidationError: the result over the ${QUERY_RESULT_BYTE_LIMIT}-byte cap (as JSON), or a string or blob, or the query's memory, over its cap (the message says which and how much).`,
+      ),
   )
   .addError(E.BadRequest)
   .middleware(ReadAccess)

@@ -1,5 +1,6 @@
 import { Command } from '@effect/cli'
 import type { QueryResult } from '../../client/QueueApi.js'
+import { QUERY_TIMEOUT_MS } from '../../query/limits.js'
 import { table } from '../format.js'
 import { queueOptions } from '../options.js'
 import { positional } from '../parse.js'
@@ -22,8 +23,10 @@ const human = ({ rows, truncated }: QueryResult): string => {
 /**
  * `livequeue query "<sql>"`: read-only SQL over the state tables (workerTasks, taskExecutions,
  * activity, queues, runners, …), the devtools' power without them. A statement that could
- * write is refused (ValidationError, exit 1); `--json` prints `{ rows, truncated }`.
+ * write is refused (ValidationError, exit 1), and so is one past the limits of
+ * src/query/limits.ts (QueryTimedOut after 2 s; ValidationError for a result over 8 MiB), in
+ * process or through a host alike; `--json` prints `{ rows, truncated }`.
  */
-export const queryCommand = Command.make('query', { ...queueOptions, sql: positional('sql', 'One read-only SELECT (or WITH … SELECT).') }, (c) =>
+export const queryCommand = Command.make('query', { ...queueOptions, sql: positional('sql', `One read-only SELECT (or WITH … SELECT); stopped after ${QUERY_TIMEOUT_MS} ms.`) }, (c) =>
   queueCommand(c, (queue) => queue.query(c.sql), human),
 ).pipe(Command.withDescription('Run a read-only SQL SELECT over the state tables.'))

@@ -3,7 +3,8 @@ import { Effect } from 'effect'
 import { Api } from '../api.js'
 import { CurrentPrincipal } from '../auth.js'
 import { json, respond, type ServerDeps } from '../context.js'
-import { badInput } from '../errors.js'
+import { QueryTimedOut } from '../../query/errors.js'
+import { apiError, badInput } from '../errors.js'
 import { activityStream, resumeFrom } from '../sse.js'
 
 /** How long GET /api/tasks/{id}/wait waits without `timeoutMs`. (Default: 30 s) */
@@ -31,7 +32,14 @@ export const readsLive = (deps: ServerDeps) =>
         Effect.map(CurrentPrincipal, (principal) => json({ name: principal.name, role: principal.role, tokens: deps.tokensRequired() })),
       )
       .handle('runners', () => respond(deps, async () => ({ items: await deps.queue.runners() })))
-      .handle('query', ({ payload }) => respond(deps, () => deps.queue.query(payload.sql)))
+      .handle('query', ({ payload }) =>
+        respond(deps, () =>
+          deps.queue.query(payload.sql).catch((error: unknown) => {
+            // The query endpoint's own error: 408 with its timeoutMs, as WaitTimedOut is.
+            throw error instanceof QueryTimedOut ? apiError(408, error._tag, error.message, { timeoutMs: error.timeoutMs }) : error
+          }),
+        ),
+      )
       .handle('listSchedules', () => respond(deps, async () => ({ items: await deps.queue.schedules.list() })))
       .handle('getSchedule', ({ path }) => respond(deps, () => deps.queue.schedules.get(path.name))),
   )
