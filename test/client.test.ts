@@ -125,7 +125,7 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     expect(cycle).toBeInstanceOf(DependencyCycle)
     expect(cycle.path).toHaveLength(3)
 
-    const execution = await queue.heartbeat('no-such-execution').catch((e) => e)
+    const execution = await queue.heartbeat('no-such-execution', { runnerId: 'r1' }).catch((e) => e)
     expect(execution).toBeInstanceOf(ExecutionNotFound)
     expect(execution.executionId).toBe('no-such-execution')
 
@@ -144,9 +144,20 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     const [claim] = await queue.claim({ runnerId: 'r1', types: ['work'], leaseMs: 60_000 })
     expect(claim).toMatchObject({ task: { id: task.id, status: 'processing' }, attempt: 1 })
     const executionId = claim?.executionId as string
-    expect(await queue.heartbeat(executionId, { leaseMs: 60_000 })).toMatchObject({ accepted: true, cancelRequested: false })
-    expect(await queue.progress(executionId, 0.5, 'half')).toMatchObject({ accepted: true })
-    expect(await queue.complete(executionId, { ok: true })).toMatchObject({ accepted: true })
+    // Reports name the runner that claimed the execution; another runner's are refused and change nothing.
+    expect(await queue.complete(executionId, 'stolen', { runnerId: 'r2' }).catch((e) => e)).toMatchObject({
+      _tag: 'NotClaimant',
+      executionId,
+      runnerId: 'r2',
+      claimedBy: 'r1',
+    })
+    expect(await queue.heartbeat(executionId, { leaseMs: 60_000, runnerId: 'r2' }).catch((e) => e)).toMatchObject({ _tag: 'NotClaimant' })
+    expect(await queue.fail(executionId, new Error('no'), { runnerId: 'r2' }).catch((e) => e)).toMatchObject({ _tag: 'NotClaimant' })
+    expect(await queue.progress(executionId, 0.9, 'x', { runnerId: 'r2' }).catch((e) => e)).toMatchObject({ _tag: 'NotClaimant' })
+    expect(await queue.get(task.id)).toMatchObject({ status: 'processing', currentExecutionId: executionId })
+    expect(await queue.heartbeat(executionId, { leaseMs: 60_000, runnerId: 'r1' })).toMatchObject({ accepted: true, cancelRequested: false })
+    expect(await queue.progress(executionId, 0.5, 'half', { runnerId: 'r1' })).toMatchObject({ accepted: true })
+    expect(await queue.complete(executionId, { ok: true }, { runnerId: 'r1' })).toMatchObject({ accepted: true })
     const done = await waiting
     expect(done).toMatchObject({ status: 'completed', result: { ok: true } })
     expect(done.executions).toEqual([expect.objectContaining({ status: 'completed', progress: 0.5, progressMessage: 'half' })])
@@ -154,14 +165,14 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
 
     const flaky = await queue.enqueue({ type: 'work', maxAttempts: 2, backoff: { strategy: 'fixed', baseMs: 60_000 } })
     const [c2] = await queue.claim({ runnerId: 'r1' })
-    const failed = await queue.fail(c2?.executionId as string, new TypeError('boom'))
+    const failed = await queue.fail(c2?.executionId as string, new TypeError('boom'), { runnerId: 'r1' })
     expect(failed).toMatchObject({ accepted: true, leaseUntil: null })
     expect(failed.retryAt).toBeGreaterThan(Date.now() + 30_000)
     expect((await queue.get(flaky.id)).lastError).toMatchObject({ type: 'TypeError', message: 'boom' })
 
     const doomed = await queue.enqueue({ type: 'work' })
     const [c3] = await queue.claim({ runnerId: 'r1', types: ['work'] })
-    expect((await queue.fail(c3?.executionId as string, new Error('no'), { permanent: true })).retryAt).toBeNull()
+    expect((await queue.fail(c3?.executionId as string, new Error('no'), { permanent: true, runnerId: 'r1' })).retryAt).toBeNull()
     const linked = await queue.escalate({ taskId: doomed.id, executionId: c3?.executionId as string, toType: 'human', reason: 'failure', error: new Error('no') })
     expect(linked).toMatchObject({ type: 'human', escalatedFrom: doomed.id })
     expect(await queue.get(doomed.id)).toMatchObject({ status: 'failed', escalatedTo: linked.id })
@@ -169,7 +180,7 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     const stopped = await queue.enqueue({ type: 'long' })
     const [c4] = await queue.claim({ runnerId: 'r1', types: ['long'] })
     expect(await queue.cancel(stopped.id)).toMatchObject({ status: 'processing', cancelRequested: true })
-    expect(await queue.heartbeat(c4?.executionId as string)).toMatchObject({ accepted: true, cancelRequested: true })
+    expect(await queue.heartbeat(c4?.executionId as string, { runnerId: 'r1' })).toMatchObject({ accepted: true, cancelRequested: true })
     await queue.confirmCancelled(stopped.id, c4?.executionId as string)
     expect(await queue.get(stopped.id)).toMatchObject({ status: 'cancelled' })
   })

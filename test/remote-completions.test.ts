@@ -22,7 +22,13 @@ describe('POST /api/completions', () => {
     const [a, b] = await claimThree(t)
     const before = head(t)
     const answer = await t.api('POST', '/api/completions', {
-      body: { completions: [{ executionId: a!.executionId, result: { n: 1 } }, { executionId: b!.executionId }, { executionId: 'no-such-execution' }] },
+      body: {
+        completions: [
+          { executionId: a!.executionId, runnerId: 'r', result: { n: 1 } },
+          { executionId: b!.executionId, runnerId: 'r' },
+          { executionId: 'no-such-execution', runnerId: 'r' },
+        ],
+      },
     })
     expect(answer.status).toBe(200)
     expect(answer.body.results[0]).toEqual({ accepted: true, cancelRequested: false, leaseUntil: null })
@@ -38,7 +44,7 @@ describe('POST /api/completions', () => {
   it('is a worker route: a worker token may complete, a producer or viewer token may not', async () => {
     t = await startTestServer({ tokens: true })
     const [a, b] = await claimThree(t)
-    const body = { completions: [{ executionId: a!.executionId }, { executionId: b!.executionId }] }
+    const body = { completions: [{ executionId: a!.executionId, runnerId: 'r' }, { executionId: b!.executionId, runnerId: 'r' }] }
     expect((await t.api('POST', '/api/completions', { body, token: t.tokens.producer })).status).toBe(403)
     expect((await t.api('POST', '/api/completions', { body, token: t.tokens.viewer })).status).toBe(403)
     expect((await t.api('POST', '/api/completions', { body })).status).toBe(401)
@@ -62,17 +68,21 @@ describe('a remote worker batches the completions of one turn', () => {
     const client = new RemoteQueue({ url: t.url })
     const calls: string[] = []
     const counted = {
-      complete: (id: string, result?: unknown) => {
+      complete: (id: string, result?: unknown, by?: { runnerId?: string }) => {
         calls.push('complete')
-        return client.complete(id, result)
+        return client.complete(id, result, by)
       },
-      completeMany: (items: ReadonlyArray<{ executionId: string; result?: unknown }>) => {
+      completeMany: (items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string }>) => {
         calls.push(`completeMany(${items.length})`)
         return client.completeMany(items)
       },
     }
     const complete = completionBatcher(counted, (request) => request())
-    const answers = await Promise.allSettled([complete(a!.executionId, 'A'), complete('gone', null), complete(b!.executionId, 'B')])
+    const answers = await Promise.allSettled([
+      complete(a!.executionId, 'A', { runnerId: 'r' }),
+      complete('gone', null, { runnerId: 'r' }),
+      complete(b!.executionId, 'B', { runnerId: 'r' }),
+    ])
     expect(calls).toEqual(['completeMany(3)'])
     expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { accepted: true } })
     expect(answers[1].status).toBe('rejected')
@@ -88,9 +98,9 @@ describe('a remote worker batches the completions of one turn', () => {
     const client = new RemoteQueue({ url: t.url })
     const calls: string[] = []
     const olderHost = {
-      complete: (id: string, result?: unknown) => {
+      complete: (id: string, result?: unknown, by?: { runnerId?: string }) => {
         calls.push('complete')
-        return client.complete(id, result)
+        return client.complete(id, result, by)
       },
       completeMany: async () => {
         calls.push('completeMany')
@@ -98,7 +108,7 @@ describe('a remote worker batches the completions of one turn', () => {
       },
     }
     const complete = completionBatcher(olderHost, (request) => request())
-    const answers = await Promise.all([complete(a!.executionId, 1), complete(b!.executionId, 2)])
+    const answers = await Promise.all([complete(a!.executionId, 1, { runnerId: 'r' }), complete(b!.executionId, 2, { runnerId: 'r' })])
     expect(calls).toEqual(['completeMany', 'complete', 'complete'])
     expect(answers.map((x) => x.accepted)).toEqual([true, true])
     await client.close()

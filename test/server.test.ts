@@ -55,12 +55,19 @@ describe('HTTP API: reads and writes', () => {
     const claimed = await t.api('POST', '/api/claims', { body: { runnerId: 'r1', types: ['job'], limit: 3, leaseMs: 60_000 } })
     const [a, b, c] = claimed.body.claims
     expect(claimed.body.claims).toHaveLength(3)
-    expect((await t.api('POST', `/api/executions/${a.executionId}/heartbeat`)).body).toMatchObject({ accepted: true, cancelRequested: false })
-    expect((await t.api('POST', `/api/executions/${a.executionId}/progress`, { body: { fraction: 0.5, message: 'half' } })).body.accepted).toBe(true)
-    expect((await t.api('POST', `/api/executions/${a.executionId}/complete`, { body: { result: { n: 1 } } })).body.accepted).toBe(true)
+    expect((await t.api('POST', `/api/executions/${a.executionId}/heartbeat`, { body: { runnerId: 'r1' } })).body).toMatchObject({
+      accepted: true,
+      cancelRequested: false,
+    })
+    expect(
+      (await t.api('POST', `/api/executions/${a.executionId}/progress`, { body: { runnerId: 'r1', fraction: 0.5, message: 'half' } })).body.accepted,
+    ).toBe(true)
+    expect((await t.api('POST', `/api/executions/${a.executionId}/complete`, { body: { runnerId: 'r1', result: { n: 1 } } })).body.accepted).toBe(true)
     expect((await t.queue.get(a.task.id)).result).toEqual({ n: 1 })
 
-    const failed = await t.api('POST', `/api/executions/${b.executionId}/fail`, { body: { error: { type: 'Boom', message: 'no' }, permanent: true } })
+    const failed = await t.api('POST', `/api/executions/${b.executionId}/fail`, {
+      body: { runnerId: 'r1', error: { type: 'Boom', message: 'no' }, permanent: true },
+    })
     expect(failed.body).toMatchObject({ accepted: true, retryAt: null })
     const escalated = await t.api('POST', `/api/tasks/${b.task.id}/escalate`, {
       body: { executionId: b.executionId, toType: 'human', reason: 'failure', error: { message: 'no' } },
@@ -121,9 +128,10 @@ describe('HTTP API: bad input is 4xx with the JSON error body, and nothing is wr
     ['cancel an unknown task', 'POST', '/api/tasks/nope/cancel', 404, 'TaskNotFound', {}],
     ['cancel a cancelled task', 'POST', '/api/tasks/CANCELLED/cancel', 409, 'InvalidTransition', {}],
     ['retry a pending task', 'POST', '/api/tasks/PENDING/retry', 409, 'InvalidTransition', {}],
-    ['unknown execution', 'POST', '/api/executions/nope/heartbeat', 404, 'ExecutionNotFound', { body: {} }],
-    ['progress out of range', 'POST', '/api/executions/nope/progress', 400, 'ValidationError', { body: { fraction: 2 } }],
-    ['fail without an error', 'POST', '/api/executions/nope/fail', 400, 'ValidationError', { body: { permanent: true } }],
+    ['unknown execution', 'POST', '/api/executions/nope/heartbeat', 404, 'ExecutionNotFound', { body: { runnerId: 'r' } }],
+    ['a report without its runner', 'POST', '/api/executions/nope/heartbeat', 400, 'ValidationError', { body: {} }],
+    ['progress out of range', 'POST', '/api/executions/nope/progress', 400, 'ValidationError', { body: { runnerId: 'r', fraction: 2 } }],
+    ['fail without an error', 'POST', '/api/executions/nope/fail', 400, 'ValidationError', { body: { runnerId: 'r', permanent: true } }],
     ['claim without a runner', 'POST', '/api/claims', 400, 'ValidationError', { body: { runnerId: '' } }],
     ['claim waiting too long', 'POST', '/api/claims', 400, 'ValidationError', { body: { runnerId: 'r', waitMs: 60_000 } }],
     ['writing SQL', 'POST', '/api/query', 400, 'ValidationError', { body: { sql: 'DELETE FROM workerTasks' } }],

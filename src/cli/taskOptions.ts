@@ -1,6 +1,7 @@
 import { Options } from '@effect/cli'
 import { Effect, Option } from 'effect'
 import { BackoffStrategy } from '../../events/shapes.js'
+import { MAX_TIMEOUT_MS } from '../limits.js'
 import type { EnqueueInput } from '../queue/types.js'
 import { UsageError } from './errors.js'
 import { durationOption, integerField, payloadFileOption, payloadOption, priorityOption, tagsOption, textField } from './parse.js'
@@ -12,7 +13,7 @@ export const taskOptions = {
   priority: Options.optional(priorityOption),
   queue: Options.optional(textField('queue', 'queue', 'QUEUE', 'Named queue. (Default: default)')),
   maxAttempts: Options.optional(integerField('max-attempts', 'maxAttempts', 'Attempts in all, the first included, 1–1000. (Default: 3)')),
-  timeout: Options.optional(durationOption('timeout', 'Abort the handler after this long: 30s, 5m, 2h. (Default: none)')),
+  timeout: Options.optional(durationOption('timeout', 'Abort the handler after this long: 30s, 5m, 2h; at most 30d. (Default: none)', MAX_TIMEOUT_MS)),
   backoff: Options.optional(
     Options.choice('backoff', BackoffStrategy.literals).pipe(Options.withDescription('Retry backoff strategy. (Default: exponential)')),
   ),

@@ -1,7 +1,9 @@
 import type { ActivityOptions } from '../queue/activity.js'
 import type { ClaimOptions } from '../queue/claim.js'
 import type { EscalationInput } from '../queue/escalate.js'
+import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
+import type { LeaseOptions } from '../queue/heartbeat.js'
 import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
@@ -67,9 +69,10 @@ export interface WorkerApi {
   /** The queue's clock (in process: its `now` option; remote: this machine's). */
   now(): number
   claim(opts: RemoteClaimOptions): Promise<Claim[]>
-  heartbeat(executionId: string, opts?: { leaseMs?: number }): Promise<ReportResult>
-  progress(executionId: string, fraction: number, message?: string | null, opts?: { leaseMs?: number }): Promise<ReportResult>
-  complete(executionId: string, result?: unknown): Promise<ReportResult>
+  /** `runnerId`: the runner that claimed the execution (required over HTTP; checked in process when given). */
+  heartbeat(executionId: string, opts?: LeaseOptions): Promise<ReportResult>
+  progress(executionId: string, fraction: number, message?: string | null, opts?: LeaseOptions): Promise<ReportResult>
+  complete(executionId: string, result?: unknown, by?: Reporter): Promise<ReportResult>
   fail(executionId: string, error: unknown, opts?: FailOptions): Promise<FailResult>
   confirmCancelled(taskId: string, executionId: string): Promise<void>
   escalate(input: EscalationInput): Promise<Task>

@@ -3,7 +3,9 @@ import { QueueClosed, WaitTimedOut } from '../errors.js'
 import type { ActivityOptions } from '../queue/activity.js'
 import type { Throughput, ThroughputOptions } from '../queue/throughput.js'
 import type { EscalationInput } from '../queue/escalate.js'
+import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
+import type { LeaseOptions } from '../queue/heartbeat.js'
 import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import { toErrorInfo } from '../queue/errorInfo.js'
@@ -151,23 +153,29 @@ export class RemoteQueue implements QueueApi {
     const longPoll = (opts.waitMs ?? 0) > 0
     return (await this.call<{ claims: Claim[] }>('POST', '/api/claims', { body: opts, longPoll })).claims
   }
-  heartbeat(executionId: string, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+  // Reports name the runner that claimed the execution: the host refuses them from any other
+  // (NotClaimant, 409) and, over HTTP, without one (400).
+  heartbeat(executionId: string, opts: LeaseOptions = {}): Promise<ReportResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/heartbeat`, { body: opts })
   }
-  progress(executionId: string, fraction: number, message?: string | null, opts: { leaseMs?: number } = {}): Promise<ReportResult> {
+  progress(executionId: string, fraction: number, message?: string | null, opts: LeaseOptions = {}): Promise<ReportResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/progress`, {
       body: { fraction, ...(typeof message === 'string' ? { message } : {}), ...opts },
     })
   }
-  complete(executionId: string, result?: unknown): Promise<ReportResult> {
-    return this.call('POST', `/api/executions/${id(executionId)}/complete`, { body: result === undefined ? {} : { result } })
+  complete(executionId: string, result?: unknown, by: Reporter = {}): Promise<ReportResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/complete`, { body: { ...by, ...(result === undefined ? {} : { result }) } })
   }
   /**
    * Several completions in one request and one commit (POST /api/completions), in order: each
    * execution's ReportResult, or the error `complete` would have thrown for it.
    */
-  async completeMany(items: ReadonlyArray<{ executionId: string; result?: unknown }>): Promise<Array<ReportResult | Error>> {
-    const completions = items.map(({ executionId, result }) => (result === undefined ? { executionId } : { executionId, result }))
+  async completeMany(items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string | undefined }>): Promise<Array<ReportResult | Error>> {
+    const completions = items.map(({ executionId, result, runnerId }) => ({
+      executionId,
+      ...(runnerId === undefined ? {} : { runnerId }),
+      ...(result === undefined ? {} : { result }),
+    }))
     const { results } = await this.call<{ results: Array<ReportResult | { error: unknown }> }>('POST', '/api/completions', { body: { completions } })
     return results.map((r) => ('error' in r ? decodeError(`${this.url}/api/completions`, 400, r) : r))
   }

@@ -2,7 +2,9 @@ import { events } from '../../events/index.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
+import { clampTime, MAX_RUNNER_ID_CHARS } from '../limits.js'
 import { type QueueContext, select } from './context.js'
+import { leaseMsOf } from './heartbeat.js'
 import { taskFromRow } from './rows.js'
 import type { Claim } from './types.js'
 
@@ -60,10 +62,16 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new ValidationError({ field: 'limit', reason: 'must be an integer 1–1000' })
   }
-  if (typeof opts.runnerId !== 'string' || opts.runnerId.length === 0) {
-    throw new ValidationError({ field: 'runnerId', reason: 'must be a non-empty string' })
+  if (typeof opts.runnerId !== 'string' || opts.runnerId.length === 0 || opts.runnerId.length > MAX_RUNNER_ID_CHARS) {
+    throw new ValidationError({ field: 'runnerId', reason: `must be a string of 1–${MAX_RUNNER_ID_CHARS} characters` })
   }
-  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
+  for (const field of ['types', 'queues'] as const) {
+    const list = opts[field]
+    if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === 'string'))) {
+      throw new ValidationError({ field, reason: 'must be an array of names' })
+    }
+  }
+  const leaseMs = leaseMsOf(opts.leaseMs)
   ctx.owned.group.flush()
   const now = ctx.now()
   const rows = selectEligible(ctx, { now, limit, ...(opts.types ? { types: opts.types } : {}), ...(opts.queues ? { queues: opts.queues } : {}) })
@@ -71,7 +79,7 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
   const claims: Claim[] = rows.map((row) => {
     const attempt = row.attempts + 1
     const executionId = newId()
-    const leaseUntil = now + leaseMs
+    const leaseUntil = clampTime(now + leaseMs)
     const task = taskFromRow(row)
     return {
       task: { ...task, status: 'processing', attempts: attempt, currentExecutionId: executionId, runnerId: opts.runnerId, leaseUntil, updatedAt: now },

@@ -1,6 +1,7 @@
 import { events } from '../../events/index.js'
 import { DependencyCycle, ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
+import { MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_STACK_CHARS, MAX_ERROR_TYPE_CHARS } from '../limits.js'
 import { type QueueContext, select } from './context.js'
 import { taskFromRow } from './rows.js'
 import type { EnqueueInput, Task } from './types.js'
@@ -8,6 +9,15 @@ import { type QueuedPayload, validateEnqueueInput } from './validateInput.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 
 const keyTouch = (key: string) => `key:${key}`
+
+/**
+ * { original, error, fromTaskId, reason } around the payload: 1 level more, and the error cut to
+ * its caps (≈24.8k characters, at most 6 bytes each as JSON escapes) plus 1 KiB for keys and ids.
+ */
+const ESCALATION_ALLOWANCE = {
+  depth: 1,
+  bytes: 6 * (MAX_ERROR_TYPE_CHARS + MAX_ERROR_MESSAGE_CHARS + MAX_ERROR_STACK_CHARS) + 1024,
+}
 
 /** A task as it stands right after its `TaskQueued` event (no read-back needed). */
 export const taskFromQueued = (p: QueuedPayload): Task => ({
@@ -42,8 +52,11 @@ export const enqueueMany = async (
 ): Promise<Task[]> => {
   const now = ctx.now()
   const many = inputs.length !== 1
+  // An escalation's payload wraps the original one (≤ the caps) in { original, error, … }: one
+  // level and at most an error report's size more, so a task at the caps can still escalate.
+  const allowance = extra.escalatedFrom === undefined ? {} : { payloadAllowance: ESCALATION_ALLOWANCE }
   const planned = inputs.map((input, index) =>
-    validateEnqueueInput(input, { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...(many ? { index } : {}) }),
+    validateEnqueueInput(input, { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
   )
   const at = (i: number, field: string) => (many ? `[${i}].${field}` : field)
 
@@ -52,6 +65,8 @@ export const enqueueMany = async (
 
   const results: Array<Task | number | { duplicateOf: number }> = []
   const fresh: QueuedPayload[] = []
+  /** The input index of each fresh task: deduplicated inputs are skipped, so errors must not use fresh's own index. */
+  const inputIndex: number[] = []
   const batchKeys = new Map<string, number>()
   const batchIds = new Map<string, number>()
   for (const [i, p] of planned.entries()) {
@@ -73,10 +88,11 @@ export const enqueueMany = async (
     }
     batchIds.set(p.id, fresh.length)
     results.push(fresh.length)
+    inputIndex.push(i)
     fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null, createdBy: extra.createdBy ?? null })
   }
 
-  checkDependencies(ctx, fresh, batchIds, at)
+  checkDependencies(ctx, fresh, batchIds, (i, field) => at(inputIndex[i] ?? i, field))
 
   await ctx.owned.group.submit(
     fresh.map((p) => events.taskQueued(p)),

@@ -1,4 +1,5 @@
 import { events } from '../../events/index.js'
+import { ValidationError } from '../errors.js'
 import type { QueueContext } from './context.js'
 import { enqueueMany } from './enqueue.js'
 import { toErrorInfo } from './errorInfo.js'
@@ -22,6 +23,14 @@ export type EscalationInput = {
  * `TaskEscalated` on the original. Idempotent per execution. Resolves with the linked task.
  */
 export const escalate = async (ctx: QueueContext, input: EscalationInput): Promise<Task> => {
+  if (input?.reason !== 'failure' && input?.reason !== 'timeout') {
+    throw new ValidationError({ field: 'reason', reason: `must be failure or timeout; got ${String(input?.reason)}` })
+  }
+  for (const field of ['taskId', 'executionId'] as const) {
+    if (typeof input[field] !== 'string' || input[field].length === 0 || input[field].length > 200) {
+      throw new ValidationError({ field, reason: 'must be an id of 1–200 characters' })
+    }
+  }
   const task = taskFromRow(readTaskRow(ctx, input.taskId))
   const [linked] = await enqueueMany(
     ctx,

@@ -2,13 +2,14 @@ import { events } from '../../events/index.js'
 import type { BackoffPolicy } from '../../events/shapes.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
+import { boundedMs, clampTime, MAX_RETRY_AFTER_MS } from '../limits.js'
 import { retryDelayMs } from '../retry/backoff.js'
 import type { QueueContext } from './context.js'
 import { toErrorInfo } from './errorInfo.js'
-import { lookupExecution } from './execution.js'
+import { lookupExecution, type Reporter } from './execution.js'
 import type { ReportResult } from './types.js'
 
-export type FailOptions = {
+export type FailOptions = Reporter & {
   /** Fail for good, no retry (a `PermanentError`). (Default: false) */
   permanent?: boolean
   /** Retry after exactly this delay instead of the backoff policy's (a `RetryAfter`). */
@@ -19,7 +20,10 @@ export type FailOptions = {
 
 /**
  * When to retry a task whose attempt number `attempts` just ended, or null when it is done
- * (permanent error, or no attempt left): the dead-letter view.
+ * (permanent error, or no attempt left): the dead-letter view. Always a storable time: the
+ * reaper runs this on tasks already in a store, whose backoff may predate the bounds (baseMs
+ * 1e300, or baseMs 0 × factor^n = 0 × Infinity = NaN), so the result is clamped to
+ * 9999-12-31 and a non-finite one taken as that cap, never written as a REAL SQLite refuses.
  */
 export const retryAtFor = (
   ctx: QueueContext,
@@ -27,21 +31,24 @@ export const retryAtFor = (
   now: number,
   opts: FailOptions = {},
 ): number | null => {
-  if (opts.outcome === 'interrupted') return now
+  if (opts.outcome === 'interrupted') return clampTime(now)
   if (opts.permanent || task.attempts >= task.maxAttempts) return null
-  if (opts.retryAfterMs !== undefined) return now + Math.max(0, Math.round(opts.retryAfterMs))
-  return now + retryDelayMs(JSON.parse(task.backoff) as BackoffPolicy, task.attempts, ctx.random)
+  if (opts.retryAfterMs !== undefined) return clampTime(now + Math.max(0, Math.round(opts.retryAfterMs)))
+  return clampTime(now + retryDelayMs(JSON.parse(task.backoff) as BackoffPolicy, task.attempts, ctx.random))
 }
+
+const OUTCOMES: ReadonlyArray<string> = ['failed', 'timedOut', 'interrupted']
 
 /** What `fail` did: `retryAt` is when the task runs again, or null when it ended (dead letter or cancel). */
 export type FailResult = ReportResult & { retryAt: number | null }
 
 /** The execution failed: the task is retried by its policy, or failed for good with `lastError`. */
 export const fail = async (ctx: QueueContext, executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> => {
-  if (opts.retryAfterMs !== undefined && !(Number.isFinite(opts.retryAfterMs) && opts.retryAfterMs >= 0)) {
-    throw new ValidationError({ field: 'retryAfterMs', reason: 'must be a number of ms ≥ 0' })
+  if (opts.retryAfterMs !== undefined) boundedMs(opts.retryAfterMs, 'retryAfterMs', MAX_RETRY_AFTER_MS)
+  if (opts.outcome !== undefined && !OUTCOMES.includes(opts.outcome)) {
+    throw new ValidationError({ field: 'outcome', reason: `must be ${OUTCOMES.join(', ')}; got ${String(opts.outcome)}` })
   }
-  const { taskId, holder } = lookupExecution(ctx, executionId)
+  const { taskId, holder } = lookupExecution(ctx, executionId, opts)
   const at = ctx.now()
   const retryAt = holder === null ? null : retryAtFor(ctx, holder, at, opts)
   await ctx.owned.group.submit(

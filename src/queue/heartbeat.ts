@@ -1,16 +1,35 @@
 import { events } from '../../events/index.js'
 import { ValidationError } from '../errors.js'
+import { clampTime, MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MIN_LEASE_MS } from '../limits.js'
 import { DEFAULT_LEASE_MS } from './claim.js'
 import type { QueueContext } from './context.js'
-import { lookupExecution } from './execution.js'
+import { lookupExecution, type Reporter } from './execution.js'
 import type { ReportResult } from './types.js'
 
-/** Extends the lease of a running execution. Tells the worker whether a cancel was requested. */
-export const heartbeat = async (ctx: QueueContext, executionId: string, opts: { leaseMs?: number } = {}): Promise<ReportResult> => {
-  const { taskId, holder } = lookupExecution(ctx, executionId)
+export type LeaseOptions = Reporter & { leaseMs?: number | undefined }
+
+/** A lease length as a whole number of ms within 1 ms–24 h, or a ValidationError saying so. */
+export const leaseMsOf = (leaseMs: unknown): number => {
+  if (leaseMs === undefined) return DEFAULT_LEASE_MS
+  if (typeof leaseMs !== 'number' || !Number.isInteger(leaseMs) || leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
+    throw new ValidationError({
+      field: 'leaseMs',
+      reason: `must be an integer number of ms from ${MIN_LEASE_MS} to ${MAX_LEASE_MS} (24 h); got ${String(leaseMs)}`,
+    })
+  }
+  return leaseMs
+}
+
+/**
+ * Extends the lease of a running execution. Tells the worker whether a cancel was requested.
+ * With `opts.runnerId`, only the runner that claimed the execution may extend it (`NotClaimant`).
+ */
+export const heartbeat = async (ctx: QueueContext, executionId: string, opts: LeaseOptions = {}): Promise<ReportResult> => {
+  const leaseMs = leaseMsOf(opts.leaseMs)
+  const { taskId, holder } = lookupExecution(ctx, executionId, opts)
   if (holder === null) return { accepted: false, cancelRequested: false, leaseUntil: null }
   const at = ctx.now()
-  const leaseUntil = at + (opts.leaseMs ?? DEFAULT_LEASE_MS)
+  const leaseUntil = clampTime(at + leaseMs)
   await ctx.owned.group.submit([events.taskHeartbeat({ taskId, executionId, at, leaseUntil })], [taskId])
   return { accepted: true, cancelRequested: holder.cancelRequested === 1, leaseUntil }
 }
@@ -21,18 +40,19 @@ export const progress = async (
   executionId: string,
   fraction: number,
   message?: string | null,
-  opts: { leaseMs?: number } = {},
+  opts: LeaseOptions = {},
 ): Promise<ReportResult> => {
   if (typeof fraction !== 'number' || !Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
     throw new ValidationError({ field: 'progress', reason: `must be a fraction from 0 to 1; got ${fraction}` })
   }
-  if (message !== undefined && message !== null && (typeof message !== 'string' || message.length > 1000)) {
-    throw new ValidationError({ field: 'message', reason: 'must be a string of at most 1000 characters' })
+  if (message !== undefined && message !== null && (typeof message !== 'string' || message.length > MAX_PROGRESS_MESSAGE_CHARS)) {
+    throw new ValidationError({ field: 'message', reason: `must be a string of at most ${MAX_PROGRESS_MESSAGE_CHARS} characters` })
   }
-  const { taskId, holder } = lookupExecution(ctx, executionId)
+  const leaseMs = leaseMsOf(opts.leaseMs)
+  const { taskId, holder } = lookupExecution(ctx, executionId, opts)
   if (holder === null) return { accepted: false, cancelRequested: false, leaseUntil: null }
   const at = ctx.now()
-  const leaseUntil = at + (opts.leaseMs ?? DEFAULT_LEASE_MS)
+  const leaseUntil = clampTime(at + leaseMs)
   await ctx.owned.group.submit(
     [events.taskProgress({ taskId, executionId, at, leaseUntil, progress: fraction, message: message ?? null })],
     [taskId],

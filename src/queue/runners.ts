@@ -21,7 +21,19 @@ const checkId = (runnerId: string) => {
 
 /** A worker runtime came up (`host` and `pid` default to this process's). */
 export const runnerStarted = async (ctx: QueueContext, info: RunnerInfo): Promise<void> => {
-  checkId(info.runnerId)
+  checkId(info?.runnerId)
+  if (!Array.isArray(info.types) || info.types.length > 10_000 || !info.types.every((t) => typeof t === 'string' && t.length <= 128)) {
+    throw new ValidationError({ field: 'types', reason: 'must be an array of at most 10000 task types of at most 128 characters' })
+  }
+  if (!(Number.isSafeInteger(info.concurrency) && info.concurrency >= 1)) {
+    throw new ValidationError({ field: 'concurrency', reason: `must be an integer from 1 to ${Number.MAX_SAFE_INTEGER}` })
+  }
+  if (info.pid !== undefined && !(Number.isSafeInteger(info.pid) && info.pid >= 0)) {
+    throw new ValidationError({ field: 'pid', reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` })
+  }
+  if (info.host !== undefined && (typeof info.host !== 'string' || info.host.length > 256)) {
+    throw new ValidationError({ field: 'host', reason: 'must be a string of at most 256 characters' })
+  }
   await ctx.owned.group.submit([
     events.runnerStarted({
       runnerId: info.runnerId,

@@ -48,12 +48,15 @@ export const nominalDelayMs = (policy: BackoffPolicy, retryNumber: number): numb
         return 0
     }
   })()
+  // 0 × factor^n overflows to 0 × Infinity = NaN on an old store's factor; like Infinity, it means "the cap".
+  if (Number.isNaN(raw)) return policy.maxMs
   return Math.min(policy.maxMs, Math.max(0, Math.round(raw)))
 }
 
 /** The delay actually used: nominal, with jitter applied when the policy asks for it. */
 export const retryDelayMs = (policy: BackoffPolicy, retryNumber: number, random: () => number = Math.random): number => {
   const delay = nominalDelayMs(policy, retryNumber)
+  // Callers clamp the time this adds up to (src/limits.ts clampTime): a stored policy may predate the bounds.
   return policy.jitter ? Math.round(delay / 2 + (random() * delay) / 2) : delay
 }
 

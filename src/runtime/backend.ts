@@ -1,6 +1,8 @@
 import type { ClaimOptions } from '../queue/claim.js'
 import type { EscalationInput } from '../queue/escalate.js'
+import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
+import type { LeaseOptions } from '../queue/heartbeat.js'
 import type { RunnerInfo } from '../queue/runners.js'
 import type { BreakerRow, Claim, ReportResult, Task } from '../queue/types.js'
 import type { HandlerQueue } from './types.js'
@@ -45,9 +47,10 @@ export interface WorkerBackend {
   now(): number
   /** `signal` aborts a waiting claim (shutdown); a claim answered meanwhile still resolves. */
   claim(opts: ClaimOptions & { waitMs?: number }, signal?: AbortSignal): Promise<Claim[]>
-  heartbeat(executionId: string, opts: { leaseMs?: number }): Promise<ReportResult>
-  progress(executionId: string, fraction: number, message: string | null, opts: { leaseMs?: number }): Promise<ReportResult>
-  complete(executionId: string, result: unknown): Promise<ReportResult>
+  /** Reports carry the runner's id: the queue refuses a report on an execution another runner claimed. */
+  heartbeat(executionId: string, opts: LeaseOptions): Promise<ReportResult>
+  progress(executionId: string, fraction: number, message: string | null, opts: LeaseOptions): Promise<ReportResult>
+  complete(executionId: string, result: unknown, by: Reporter): Promise<ReportResult>
   fail(executionId: string, error: unknown, opts: FailOptions): Promise<FailResult>
   confirmCancelled(taskId: string, executionId: string): Promise<void>
   escalate(input: EscalationInput): Promise<Task>

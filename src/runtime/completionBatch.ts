@@ -1,7 +1,7 @@
 import type { RemoteQueue } from '../client/RemoteQueue.js'
 import type { ReportResult } from '../queue/types.js'
 
-type Pending = { executionId: string; result: unknown; resolve: (r: ReportResult) => void; reject: (e: unknown) => void }
+type Pending = { executionId: string; result: unknown; runnerId: string | undefined; resolve: (r: ReportResult) => void; reject: (e: unknown) => void }
 
 /** The host takes at most this many completions in one request. */
 const MAX_BATCH = 1000
@@ -18,13 +18,13 @@ const MAX_BATCH = 1000
 export const completionBatcher = (client: Pick<RemoteQueue, 'complete' | 'completeMany'>, send: <T>(request: () => Promise<T>) => Promise<T>) => {
   let open: Pending[] | null = null
 
-  const one = (c: Pending) => send(() => client.complete(c.executionId, c.result)).then(c.resolve, c.reject)
+  const one = (c: Pending) => send(() => client.complete(c.executionId, c.result, { runnerId: c.runnerId })).then(c.resolve, c.reject)
 
   const flush = async (batch: Pending[]) => {
     if (batch.length === 1) return one(batch[0] as Pending)
     let results: Array<ReportResult | Error>
     try {
-      results = await send(() => client.completeMany(batch.map(({ executionId, result }) => ({ executionId, result }))))
+      results = await send(() => client.completeMany(batch.map(({ executionId, result, runnerId }) => ({ executionId, result, runnerId }))))
     } catch {
       for (const c of batch) void one(c)
       return
@@ -37,7 +37,7 @@ export const completionBatcher = (client: Pick<RemoteQueue, 'complete' | 'comple
     })
   }
 
-  return (executionId: string, result: unknown): Promise<ReportResult> =>
+  return (executionId: string, result: unknown, by: { runnerId?: string | undefined } = {}): Promise<ReportResult> =>
     new Promise((resolve, reject) => {
       if (open === null || open.length >= MAX_BATCH) {
         const batch: Pending[] = []
@@ -47,6 +47,6 @@ export const completionBatcher = (client: Pick<RemoteQueue, 'complete' | 'comple
           void flush(batch)
         })
       }
-      open.push({ executionId, result, resolve, reject })
+      open.push({ executionId, result, runnerId: by.runnerId, resolve, reject })
     })
 }

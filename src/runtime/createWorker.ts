@@ -74,7 +74,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
       if (to === 'halfOpen') loop.wake()
     },
   )
-  const heartbeats = new Heartbeats(backend, options.heartbeatMs ?? backend.defaultHeartbeatMs, leaseMs, (e) => onError(e, 'heartbeat'))
+  const heartbeats = new Heartbeats(backend, runnerId, options.heartbeatMs ?? backend.defaultHeartbeatMs, leaseMs, (e) => onError(e, 'heartbeat'))
   const registry = new RunnerRegistration(backend, runnerId, options.runnerHeartbeatMs ?? DEFAULT_RUNNER_HEARTBEAT_MS, (e) =>
     onError(e, 'runner heartbeat'),
   )

@@ -14,6 +14,8 @@ export class Heartbeats {
 
   constructor(
     private readonly backend: Pick<WorkerBackend, 'heartbeat'>,
+    /** Sent with each heartbeat: the queue extends only leases this runner claimed. */
+    private readonly runnerId: string,
     private readonly heartbeatMs: number,
     private readonly leaseMs: number,
     private readonly onError: (error: unknown) => void,
@@ -42,7 +44,7 @@ export class Heartbeats {
       if (this.inFlight.has(executionId)) continue
       this.inFlight.add(executionId)
       this.backend
-        .heartbeat(executionId, { leaseMs: this.leaseMs })
+        .heartbeat(executionId, { leaseMs: this.leaseMs, runnerId: this.runnerId })
         .then(
           (report) => {
             // The execution may have finished while the heartbeat was being written.

@@ -29,7 +29,7 @@ export const localBackend = (queue: TaskQueue): WorkerBackend => {
     claim: ({ waitMs: _waitMs, ...opts }) => queue.claim(opts),
     heartbeat: (executionId, opts) => queue.heartbeat(executionId, opts),
     progress: (executionId, fraction, message, opts) => queue.progress(executionId, fraction, message, opts),
-    complete: (executionId, result) => queue.complete(executionId, result),
+    complete: (executionId, result, by) => queue.complete(executionId, result, by),
     fail: (executionId, error, opts) => queue.fail(executionId, error, opts),
     confirmCancelled: (taskId, executionId) => queue.confirmCancelled(taskId, executionId),
     escalate: (input) => queue.escalate(input),

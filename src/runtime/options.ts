@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js'
+import { MAX_LEASE_MS, MIN_LEASE_MS } from '../limits.js'
 import type { WorkerOptions } from './types.js'
 
 const isInt = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= min
@@ -28,7 +29,10 @@ export const validateWorkerOptions = (o: WorkerOptions): void => {
     if (!isInt(n, 0)) bad(`concurrencyPerType.${t}`, 'must be an integer ≥ 0')
   }
   if (o.heartbeatMs !== undefined && !isMs(o.heartbeatMs, 1)) bad('heartbeatMs', 'must be a number of ms ≥ 1')
-  if (o.leaseMs !== undefined && !isMs(o.leaseMs, 1)) bad('leaseMs', 'must be a number of ms ≥ 1')
+  // The queue refuses any other lease (src/limits.ts): every heartbeat would be refused.
+  if (o.leaseMs !== undefined && !(isInt(o.leaseMs, MIN_LEASE_MS) && o.leaseMs <= MAX_LEASE_MS)) {
+    bad('leaseMs', `must be an integer number of ms from ${MIN_LEASE_MS} to ${MAX_LEASE_MS} (24 h)`)
+  }
   if (o.shutdownGraceMs !== undefined && !isMs(o.shutdownGraceMs, 0)) bad('shutdownGraceMs', 'must be a number of ms ≥ 0')
   if (o.runnerHeartbeatMs !== undefined && !isMs(o.runnerHeartbeatMs, 1)) bad('runnerHeartbeatMs', 'must be a number of ms ≥ 1')
   if (o.runnerId !== undefined && (typeof o.runnerId !== 'string' || o.runnerId.length === 0)) bad('runnerId', 'must be a non-empty string')

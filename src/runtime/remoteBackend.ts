@@ -85,12 +85,14 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
       }
       return abandonable(net.retry(() => client.claim(claimOpts), { signal }), signal, (late) => {
         // Claimed after we stopped waiting: give them back at once (retried now, attempt not counted).
-        for (const c of late) void client.fail(c.executionId, new Error('the worker stopped waiting before the claim arrived'), { outcome: 'interrupted' }).catch(() => {})
+        for (const c of late) void client
+          .fail(c.executionId, new Error('the worker stopped waiting before the claim arrived'), { outcome: 'interrupted', runnerId: claimOpts.runnerId })
+          .catch(() => {})
       })
     },
     heartbeat: (executionId, o) => net.once(() => client.heartbeat(executionId, o)),
     progress: (executionId, fraction, message, o) => retry(() => client.progress(executionId, fraction, message, o)),
-    complete: (executionId, result) => completions(executionId, result),
+    complete: (executionId, result, by) => completions(executionId, result, by),
     fail: (executionId, error, o) => retry(() => client.fail(executionId, error, o)),
     confirmCancelled: (taskId, executionId) => retry(() => client.confirmCancelled(taskId, executionId)),
     escalate: (input) => retry(() => client.escalate(input)),

@@ -51,7 +51,7 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
   if (outcome.kind === 'success') return reportSuccess(d, outcome.result)
   if (await backend.cancelRequested(taskId, executionId)) return cancelled()
   if (outcome.kind === 'interrupted') {
-    const res = await backend.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted' })
+    const res = await backend.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted', runnerId: base.runnerId })
     if (res.accepted) hooks.emit('task:interrupted', base)
     else hooks.emit('task:ignored', { ...base, report: 'failure' })
     return
@@ -63,7 +63,7 @@ const reportSuccess = async (d: ReportDeps, result: unknown): Promise<void> => {
   const { backend, hooks, base } = d
   let answer: ReportResult
   try {
-    answer = await backend.complete(base.executionId, result)
+    answer = await backend.complete(base.executionId, result, { runnerId: base.runnerId })
   } catch (error) {
     // The result was refused (not plain JSON, over the size cap): the attempt failed.
     return reportFailure(d, { kind: 'error', error })
@@ -77,7 +77,10 @@ const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: u
   const { backend, hooks, base } = d
   const timedOut = outcome.kind === 'timedOut'
   const error = outcome.error
-  const res = await backend.fail(base.executionId, error, timedOut ? { outcome: 'timedOut' } : failOptionsFor(error))
+  const res = await backend.fail(base.executionId, error, {
+    ...(timedOut ? { outcome: 'timedOut' } : failOptionsFor(error)),
+    runnerId: base.runnerId,
+  })
   if (!res.accepted) {
     hooks.emit('task:ignored', { ...base, report: 'failure' })
     return

@@ -2,6 +2,7 @@ import { events } from '../../events/index.js'
 import type { TaskTemplate } from '../../events/schedule.js'
 import type { ScheduleRow } from '../../schema/schedules.js'
 import { ScheduleNotFound, ValidationError } from '../errors.js'
+import { MAX_METADATA_BYTES, MAX_SCHEDULE_EVERY_MS, MIN_SCHEDULE_EVERY_MS, SCHEDULE_METADATA_RESERVE_BYTES } from '../limits.js'
 import { type QueueContext, select, selectOne } from '../queue/context.js'
 import { parseDuration } from '../queue/duration.js'
 import { NAME_PATTERN, validateEnqueueInput } from '../queue/validateInput.js'
@@ -30,7 +31,14 @@ const template = (ctx: QueueContext, task: ScheduleTask): TaskTemplate => {
   for (const field of ['delay', 'runAt', 'dependsOn', 'idempotencyKey', 'id'] as const) {
     if (task && field in task) throw new ValidationError({ field: `task.${field}`, reason: 'a schedule sets this itself; leave it out' })
   }
-  const p = validateEnqueueInput(task, { maxPayloadBytes: ctx.maxPayloadBytes, now: 0, newId: () => 'template' })
+  // Not the schedule's own fields: `task.delay` etc. are refused above, and the caps apply as at enqueue.
+  const p = validateEnqueueInput(task, {
+    maxPayloadBytes: ctx.maxPayloadBytes,
+    // Each fire adds schedule, slot and missedSlots to the metadata: leave room, or a fire would be refused.
+    maxMetadataBytes: MAX_METADATA_BYTES - SCHEDULE_METADATA_RESERVE_BYTES,
+    now: 0,
+    newId: () => 'template',
+  })
   const { type, payload, priority, queue, maxAttempts, backoff, timeoutMs, tags, metadata } = p
   return { type, payload, priority, queue, maxAttempts, backoff, timeoutMs, tags, metadata }
 }
@@ -47,8 +55,17 @@ export const setSchedule = async (ctx: QueueContext, name: string, input: Schedu
   }
   if (input.timeZone !== undefined && input.cron === undefined) throw new ValidationError({ field: 'timeZone', reason: 'applies to cron only' })
   const everyMs = input.every === undefined ? null : typeof input.every === 'number' ? input.every : parseDuration(input.every, 'every')
-  if (everyMs !== null && !(Number.isInteger(everyMs) && everyMs >= 1_000)) {
-    throw new ValidationError({ field: 'every', reason: 'must be at least 1 s (a whole number of ms)' })
+  if (everyMs !== null && !(Number.isInteger(everyMs) && everyMs >= MIN_SCHEDULE_EVERY_MS && everyMs <= MAX_SCHEDULE_EVERY_MS)) {
+    throw new ValidationError({
+      field: 'every',
+      reason: `must be at least 1 s and at most 100 years: a whole number of ms from ${MIN_SCHEDULE_EVERY_MS} to ${MAX_SCHEDULE_EVERY_MS}; got ${everyMs}`,
+    })
+  }
+  if (input.cron !== undefined && (typeof input.cron !== 'string' || input.cron.length > 256)) {
+    throw new ValidationError({ field: 'cron', reason: 'must be a cron expression of at most 256 characters' })
+  }
+  if (input.timeZone !== undefined && (typeof input.timeZone !== 'string' || input.timeZone.length > 64)) {
+    throw new ValidationError({ field: 'timeZone', reason: 'must be an IANA time zone name of at most 64 characters' })
   }
   if (input.cron !== undefined) parseCron(input.cron, input.timeZone ?? null)
   const tmpl = template(ctx, input.task)

@@ -15,13 +15,6 @@ import * as S from './schemas.js'
 
 const id = HttpApiSchema.param('id', Schema.String)
 
-/** POST /api/completions: 1–1,000 completions, each as POST /api/executions/{id}/complete takes it. */
-const CompletionsInput = Schema.Struct({
-  completions: Schema.Array(Schema.Struct({ executionId: Schema.String, result: Schema.optional(Schema.Unknown) })).pipe(
-    Schema.minItems(1),
-    Schema.maxItems(1000),
-  ),
-}).annotations({ identifier: 'CompletionsInput' })
 const name = HttpApiSchema.param('name', Schema.String)
 const text = (contentType: string, description: string) =>
   Schema.String.pipe(HttpApiSchema.withEncoding({ kind: 'Text', contentType })).annotations({ description })
@@ -129,25 +122,38 @@ export const work = HttpApiGroup.make('work')
         'Claims eligible tasks. With waitMs, waits for work when none is eligible and answers the moment some is (driven by a live query, not a poll); { claims: [] } on timeout.',
       ),
   )
-  .add(HttpApiEndpoint.post('heartbeat')`/api/executions/${id}/heartbeat`.setPayload(In.HeartbeatInput).addSuccess(S.ReportResult).addError(E.NotFound))
-  .add(HttpApiEndpoint.post('progress')`/api/executions/${id}/progress`.setPayload(In.ProgressInput).addSuccess(S.ReportResult).addError(E.NotFound))
+  .add(
+    HttpApiEndpoint.post('heartbeat')`/api/executions/${id}/heartbeat`
+      .setPayload(In.HeartbeatInput)
+      .addSuccess(S.ReportResult)
+      .addError(E.NotFound)
+      .addError(E.Conflict),
+  )
+  .add(
+    HttpApiEndpoint.post('progress')`/api/executions/${id}/progress`
+      .setPayload(In.ProgressInput)
+      .addSuccess(S.ReportResult)
+      .addError(E.NotFound)
+      .addError(E.Conflict),
+  )
   .add(
     HttpApiEndpoint.post('complete')`/api/executions/${id}/complete`
       .setPayload(In.CompleteInput)
       .addSuccess(S.ReportResult)
       .addError(E.NotFound)
+      .addError(E.Conflict)
       .addError(E.PayloadTooLarge),
   )
   .add(
     HttpApiEndpoint.post('completeMany', '/api/completions')
-      .setPayload(CompletionsInput)
+      .setPayload(In.CompletionsInput)
       .addSuccess(Schema.Struct({ results: Schema.Array(Schema.Union(S.ReportResult, Schema.Struct({ error: E.ErrorDetail }))) }))
       .annotate(
         OpenApi.Description,
         'Completes several executions in one request and one commit (a remote worker sends the completions of one turn together). Each result is the ReportResult that POST /api/executions/{id}/complete would answer, or { error } with the error that route would answer; one refused completion does not stop the others.',
       ),
   )
-  .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound))
+  .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound).addError(E.Conflict))
   .add(HttpApiEndpoint.post('cancelled')`/api/executions/${id}/cancelled`.addSuccess(S.Ok).addError(E.NotFound))
   .add(HttpApiEndpoint.post('escalate')`/api/tasks/${id}/escalate`.setPayload(In.EscalateInput).addSuccess(S.Task).addError(E.NotFound))
   .add(HttpApiEndpoint.post('runnerStarted', '/api/runners').setPayload(In.RunnerInput).addSuccess(S.Ok))

@@ -1,6 +1,7 @@
 import { Schema } from 'effect'
 import { TaskStatus } from '../../schema/workerTasks.js'
-import { EnqueueInputSchema } from '../queue/validateInput.js'
+import { MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MAX_RETRY_AFTER_MS, MAX_RUNNER_ID_CHARS, MIN_LEASE_MS } from '../limits.js'
+import { EnqueueInputSchema, inTimeRange, MsBetween } from '../queue/validateInput.js'
 import { BreakerState } from './schemas.js'
 
 /**
@@ -21,10 +22,6 @@ const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   Schema.Int.pipe(Schema.between(min, max)).annotations({
     message: () => ({ message: `${name} must be an integer ${min}–${max === Number.MAX_SAFE_INTEGER ? '…' : max}`, override: true }),
   })
-
-/** A body whose fields are all optional may be left out (an empty POST). */
-const orEmpty = <F extends Schema.Struct.Fields>(s: Schema.Struct<F>) =>
-  Schema.transform(Schema.NullOr(s), Schema.typeSchema(s), { strict: false, decode: (v) => v ?? {}, encode: (v) => v })
 
 // Query parameters
 
@@ -59,7 +56,9 @@ export const WaitParams = Schema.Struct({ timeoutMs: Schema.optional(intParam('t
 
 export const EnqueueInput = Schema.Struct({
   ...EnqueueInputSchema.fields,
-  runAt: Schema.optional(Schema.Date.annotations({ message: () => 'runAt must be an ISO 8601 time, e.g. 2030-01-31T09:00:00Z' })),
+  runAt: Schema.optional(
+    Schema.Date.annotations({ message: () => 'runAt must be an ISO 8601 time, e.g. 2030-01-31T09:00:00Z' }).pipe(Schema.filter(inTimeRange)),
+  ),
 }).annotations({ identifier: 'EnqueueInput', ...strict })
 
 export const EnqueueBatch = Schema.Struct({ tasks: Schema.Array(EnqueueInput) }).annotations(strict)
@@ -72,26 +71,50 @@ export const PruneInput = Schema.Struct({
   }),
 }).annotations(strict)
 
+/** The runner a report comes from: the host checks it against the claim (NotClaimant otherwise). */
+const RunnerId = Schema.String.pipe(
+  Schema.minLength(1),
+  Schema.maxLength(MAX_RUNNER_ID_CHARS),
+).annotations({ message: () => ({ message: `runnerId must be the claiming runner's id, 1–${MAX_RUNNER_ID_CHARS} characters`, override: true }) })
+
+const LeaseMs = int('leaseMs', MIN_LEASE_MS, MAX_LEASE_MS)
+
 export const ClaimInput = Schema.Struct({
-  runnerId: Schema.String,
+  runnerId: RunnerId,
   types: Schema.optional(Schema.Array(Schema.String)),
   queues: Schema.optional(Schema.Array(Schema.String)),
   limit: Schema.optional(int('limit', 1, 1000)),
-  leaseMs: Schema.optional(int('leaseMs', 1)),
+  leaseMs: Schema.optional(LeaseMs),
   waitMs: Schema.optional(int('waitMs', 0, 30_000)).annotations({
     description: 'when nothing is eligible, wait up to this long for work (Default: 0)',
   }),
 }).annotations({ identifier: 'ClaimInput', ...strict })
 
-export const HeartbeatInput = orEmpty(Schema.Struct({ leaseMs: Schema.optional(int('leaseMs', 1)) }).annotations(strict))
+export const HeartbeatInput = Schema.Struct({ runnerId: RunnerId, leaseMs: Schema.optional(LeaseMs) }).annotations(strict)
 
 export const ProgressInput = Schema.Struct({
+  runnerId: RunnerId,
   fraction: Schema.Number,
-  message: Schema.optional(Schema.NullOr(Schema.String)),
-  leaseMs: Schema.optional(int('leaseMs', 1)),
+  message: Schema.optional(
+    Schema.NullOr(
+      Schema.String.pipe(
+        Schema.maxLength(MAX_PROGRESS_MESSAGE_CHARS, { message: () => `message must be at most ${MAX_PROGRESS_MESSAGE_CHARS} characters` }),
+      ),
+    ),
+  ),
+  leaseMs: Schema.optional(LeaseMs),
 }).annotations(strict)
 
-export const CompleteInput = orEmpty(Schema.Struct({ result: Schema.optional(Schema.Unknown) }).annotations(strict))
+/** The result is checked by the library (plain JSON, depth ≤ 64, ≤ maxPayloadBytes). */
+export const CompleteInput = Schema.Struct({ runnerId: RunnerId, result: Schema.optional(Schema.Unknown) }).annotations(strict)
+
+/** POST /api/completions: 1–1,000 completions, each as POST /api/executions/{id}/complete takes it. */
+export const CompletionsInput = Schema.Struct({
+  completions: Schema.Array(Schema.Struct({ executionId: Schema.String, runnerId: RunnerId, result: Schema.optional(Schema.Unknown) })).pipe(
+    Schema.minItems(1),
+    Schema.maxItems(1000),
+  ),
+}).annotations({ identifier: 'CompletionsInput', ...strict })
 
 export const ErrorInput = Schema.Struct({
   type: Schema.optional(Schema.String),
@@ -100,9 +123,12 @@ export const ErrorInput = Schema.Struct({
 }).annotations({ identifier: 'ErrorInput', ...strict })
 
 export const FailInput = Schema.Struct({
+  runnerId: RunnerId,
   error: ErrorInput,
   permanent: Schema.optional(Schema.Boolean),
-  retryAfterMs: Schema.optional(Schema.Number.pipe(Schema.finite(), Schema.nonNegative())),
+  retryAfterMs: Schema.optional(
+    MsBetween(`retryAfterMs must be a number of ms from 0 to ${MAX_RETRY_AFTER_MS} (100 years)`, MAX_RETRY_AFTER_MS),
+  ),
   outcome: Schema.optional(Schema.Literal('failed', 'timedOut', 'interrupted')),
 }).annotations(strict)
 

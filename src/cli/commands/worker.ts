@@ -1,6 +1,7 @@
 import { Command, Options } from '@effect/cli'
 import { Effect, Option } from 'effect'
 import { CommandFailed, UsageError } from '../errors.js'
+import { MAX_LEASE_MS } from '../../limits.js'
 import { boundedInteger, durationOption } from '../parse.js'
 
 const text = (name: string, pseudo: string, description: string) =>
@@ -15,7 +16,7 @@ const config = {
   ),
   concurrency: boundedInteger('concurrency', 1, 1000, 'Handlers running at once. (Default: 3)').pipe(Options.optional),
   queues: text('queues', 'A,B', 'Only claim from these named queues. (Default: all)'),
-  lease: durationOption('lease', 'How long a claim holds its task between heartbeats. (Default: 2m)').pipe(Options.optional),
+  lease: durationOption('lease', 'How long a claim holds its task between heartbeats; at most 24h. (Default: 2m)', MAX_LEASE_MS).pipe(Options.optional),
   heartbeat: durationOption('heartbeat', 'How often running tasks extend their lease. (Default: 30s)').pipe(Options.optional),
   grace: durationOption('grace', 'How long a stop lets running tasks finish before aborting them. (Default: 30s)').pipe(Options.optional),
   quiet: Options.boolean('quiet').pipe(Options.withDescription('Do not print a line per task.')),

@@ -26,13 +26,12 @@ export const workLive = (deps: ServerDeps) => {
           return { claims }
         }),
       )
+      // Every report names its runner, checked against the claim: another runner's is refused (NotClaimant, 409).
       .handle('heartbeat', ({ path, payload }) => respond(deps, () => queue.heartbeat(path.id, payload)))
-      .handle('progress', ({ path, payload }) =>
-        respond(deps, () => queue.progress(path.id, payload.fraction, payload.message, payload.leaseMs === undefined ? {} : { leaseMs: payload.leaseMs })),
-      )
+      .handle('progress', ({ path, payload: { fraction, message, ...opts } }) => respond(deps, () => queue.progress(path.id, fraction, message, opts)))
       .handle('complete', ({ path, payload }) =>
         respond(deps, async () => {
-          const result = await queue.complete(path.id, payload.result)
+          const result = await queue.complete(path.id, payload.result, { runnerId: payload.runnerId })
           if (result.accepted) metrics.completed()
           return result
         }),
@@ -40,7 +39,7 @@ export const workLive = (deps: ServerDeps) => {
       .handle('completeMany', ({ payload }) =>
         respond(deps, async () => {
           // All started in this turn, so the group commit puts them in one commit.
-          const settled = await Promise.allSettled(payload.completions.map((c) => queue.complete(c.executionId, c.result)))
+          const settled = await Promise.allSettled(payload.completions.map((c) => queue.complete(c.executionId, c.result, { runnerId: c.runnerId })))
           const results = settled.map((s) => {
             if (s.status === 'rejected') return { error: fromLibraryError(s.reason).error }
             if (s.value.accepted) metrics.completed()
