@@ -1,5 +1,6 @@
 import { FileSystem, HttpApiBuilder, HttpIncomingMessage, HttpServerRequest, type HttpServerResponse } from '@effect/platform'
 import { Effect, Option } from 'effect'
+import { tooLarge } from './bodyLimit.js'
 import type { ServerDeps } from './context.js'
 import { ApiError, apiError, badInput, errorResponse, fromDecodeError, fromLibraryError } from './errors.js'
 
@@ -13,12 +14,6 @@ const tag = (value: unknown): string | undefined => {
   const t = (value as { _tag?: unknown } | null)?._tag
   return typeof t === 'string' ? t : undefined
 }
-
-const tooLarge = (max: number) =>
-  apiError(413, 'ValidationError', `invalid body: the request body is over the ${max}-byte limit`, {
-    field: 'body',
-    reason: `over the ${max}-byte limit; send large data by reference`,
-  })
 
 /** A failure from the router, a decoder, a middleware or a handler → our `{ error }` answer. */
 const failureResponse = (error: unknown): HttpServerResponse.HttpServerResponse => {
@@ -37,8 +32,9 @@ const failureResponse = (error: unknown): HttpServerResponse.HttpServerResponse 
 }
 
 /**
- * HttpApi reads JSON bodies with `orDie`, so malformed JSON and an over-long body arrive here as
- * defects (a `RequestError`); they are the client's mistake, never a 500.
+ * HttpApi reads JSON bodies with `orDie`, so malformed JSON arrives here as a defect (a
+ * `RequestError`); it is the client's mistake, never a 500. An over-long body is refused before
+ * this (bodyLimit.ts); the platform's own cap below stays as a backstop.
  */
 const defectResponse = (max: number) => (defect: unknown): HttpServerResponse.HttpServerResponse => {
   if (tag(defect) === 'RequestError') {
@@ -57,9 +53,9 @@ const asJson = (request: HttpServerRequest.HttpServerRequest): HttpServerRequest
   request.headers['content-type']?.includes('json') ? request : request.modify({ headers: { ...request.headers, 'content-type': 'application/json' } })
 
 /**
- * Around every route: refuses new work while stopping (503), caps the body (413, by
- * Content-Length before reading, and while reading for chunked bodies), counts requests in
- * flight for a graceful stop, and turns every failure into the JSON error body.
+ * Around every route: refuses new work while stopping (503), counts requests in flight for a
+ * graceful stop, and turns every failure into the JSON error body. Bodies over the limit never
+ * get here: BodyLimitServer (bodyLimit.ts) answers them 413 at the Node level.
  */
 export const serverMiddleware = (deps: ServerDeps, maxBodyBytes: number) =>
   HttpApiBuilder.middleware((app) =>
@@ -68,7 +64,6 @@ export const serverMiddleware = (deps: ServerDeps, maxBodyBytes: number) =>
       if (deps.lifecycle.state === 'stopping' && !ALWAYS.has(request.url.split('?')[0] as string)) {
         return errorResponse(apiError(503, 'QueueClosed', 'the host is stopping; try again when it is back'))
       }
-      if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return errorResponse(tooLarge(maxBodyBytes))
       const leave = deps.lifecycle.enter()
       return yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, asJson(request)),

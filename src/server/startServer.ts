@@ -1,4 +1,3 @@
-import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import { HttpApiBuilder, HttpApiScalar } from '@effect/platform'
@@ -8,6 +7,7 @@ import { TOKENS_FILE, TokenStore } from '../auth/tokenStore.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 import { Api } from './api.js'
 import { authLayer } from './auth.js'
+import { BodyLimitServer } from './bodyLimit.js'
 import { connectUrl, isLoopback, ListenFailed, UnsafeBind } from './bind.js'
 import { dashboardLayer } from './dashboard.js'
 import type { ServerDeps } from './context.js'
@@ -80,7 +80,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     tokensRequired: () => tokens?.hasTokens() ?? false,
   }
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  const nodeServer = http.createServer()
+  const nodeServer = new BodyLimitServer(maxBodyBytes)
 
   const api = HttpApiBuilder.api(Api).pipe(
     Layer.provide([readsLive(deps), produceLive(deps), adminLive(deps), workLive(deps), metricsLive(deps), systemLive(deps)]),
