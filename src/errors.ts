@@ -94,7 +94,7 @@ const orList = (items: ReadonlyArray<string>) => (items.length < 2 ? items.join(
  */
 export class StorageUnavailable extends Data.TaggedError('StorageUnavailable')<{ readonly reason: string }> {
   override get message() {
-    return `the store cannot take writes now: ${this.reason}; nothing of this call was written (free disk space or fix the data dir; writes resume by themselves)`
+    return `the store cannot take writes now: ${this.reason}; nothing of this call was written; writes resume by themselves once the store is reopened (free disk space if it is full)`
   }
 }
 

@@ -87,8 +87,14 @@ export class GroupCommit {
       rejectAll(waiters, this.failure)
       return
     }
-    // The session numbers events one after another; nobody else commits to a store we own.
-    const firstSeq = globalSeq(this.store.syncStatus().localHead) + 1
+    let firstSeq: number
+    try {
+      // The session numbers events one after another; nobody else commits to a store we own.
+      firstSeq = globalSeq(this.store.syncStatus().localHead) + 1
+    } catch (error) {
+      rejectAll(waiters, error) // LiveStore shut the store down; its owner reopens it
+      return
+    }
     if (this.journal) {
       try {
         this.journal.append({ firstSeq, events })
@@ -107,7 +113,12 @@ export class GroupCommit {
       rejectAll(waiters, error)
       return
     }
-    const localHead = this.store.syncStatus().localHead
+    let localHead: string
+    try {
+      localHead = this.store.syncStatus().localHead
+    } catch {
+      localHead = `e${firstSeq + events.length - 1}`
+    }
     const entry: InFlight = { firstSeq, lastSeq: globalSeq(localHead), waiters, settled: false }
     this.inFlight.push(entry)
     this.watch.persisted(localHead).then(() => this.settle(entry))

@@ -133,7 +133,7 @@ export class ManagedStore {
       const group = new GroupCommit(store, watch, this.journal, (failed, error) =>
         this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
       )
-      void opened.shutDown.then((reason) => this.fault(`LiveStore shut the store down: ${reason}`, store))
+      void opened.shutDown.then((reason) => this.fault(reason, store))
       return { store, watch, group }
     } catch (error) {
       await closeQuietly(store)

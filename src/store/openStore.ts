@@ -11,6 +11,7 @@ import { acquireLock, type Lock } from './lockFile.js'
 import { ManagedStore, type OpenedStore, type WriteHealth } from './managedStore.js'
 import { afterOpen, beforeOpen, openFailed } from './storeGuard.js'
 import { PersistenceWatch } from './persistence.js'
+import { describeShutdown } from './shutdownReason.js'
 import { makeSyncOptions } from '../replica/syncOptions.js'
 import type { AdapterDevtools } from '../devtools/options.js'
 
@@ -92,7 +93,7 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
       throw dataDir === null ? error : openFailed(dataDir, storeId, error)
     })
     const shutDown = Effect.runPromise(Deferred.await(shutdownDeferred).pipe(Effect.exit)).then((exit) =>
-      Exit.isSuccess(exit) ? 'shut down' : Cause.pretty(exit.cause).split('\n').slice(0, 3).join(' ').slice(0, 600),
+      Exit.isSuccess(exit) ? 'LiveStore shut the store down' : describeShutdown(Cause.pretty(exit.cause)),
     )
     return { store, shutDown }
   }

@@ -37,7 +37,14 @@ export class PersistenceWatch {
       // The status stream is a forked fiber: an update can slip past it while it (re)subscribes
       // (seen when a watch was made right before a commit). Re-reading the status now and then
       // while someone waits makes a missed update cost milliseconds, not a hang.
-      this.recheck ??= setInterval(() => this.advanceTo(globalSeq(this.store.syncStatus().upstreamHead)), RECHECK_MS)
+      this.recheck ??= setInterval(() => {
+        try {
+          this.advanceTo(globalSeq(this.store.syncStatus().upstreamHead))
+        } catch {
+          // LiveStore shut the store down (a fault): the store's owner settles the waiters.
+          this.stopRecheck()
+        }
+      }, RECHECK_MS)
     })
   }
 
