@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 
-/** Milliseconds since the Unix epoch. Every time travels in the event payload (DESIGN fact 4). */
+/** Milliseconds since the Unix epoch. Every time travels in the event payload (docs/design.md, fact 4). */
 export const EpochMs = Schema.Number
 
 export const BackoffStrategy = Schema.Literal('exponential', 'linear', 'fixed', 'fibonacci', 'immediate')

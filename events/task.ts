@@ -29,7 +29,7 @@ export const taskQueued = Events.synced({ name: 'v1.TaskQueued', schema: QueuedT
 
 /**
  * Several tasks enter the queue in one event: what a group commit or `enqueueMany` writes.
- * Each LiveStore event costs milliseconds of CPU whatever it carries (DESIGN fact 5), so 1,000
+ * Each LiveStore event costs milliseconds of CPU whatever it carries (docs/design.md, fact 5), so 1,000
  * tasks in one event cost a fraction of 1,000 events. Same effect as one `TaskQueued` per task.
  */
 export const tasksQueued = Events.synced({

@@ -13,7 +13,7 @@ export const json = (value: unknown): string => JSON.stringify(value ?? null)
 /**
  * Inserts one activity row for a task, copying type and queue from the task row. `kindSql` is an
  * SQL expression evaluated against the task row `t` *before* the event's own updates, so a
- * guard can pick e.g. 'completed' vs 'completion-ignored' without reading state in JS (DESIGN fact 4).
+ * guard can pick e.g. 'completed' vs 'completion-ignored' without reading state in JS (docs/design.md, fact 4).
  */
 export const activityRow = (
   binds: { taskId: string; at: number; executionId?: string | null },

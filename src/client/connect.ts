@@ -19,7 +19,7 @@ export type Transport = { kind: 'remote'; url: string; token: string | undefined
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
 
 /**
- * One process owns a data dir (DESIGN fact 2), so: an explicit server wins; else a live host
+ * One process owns a data dir (docs/design.md, fact 2), so: an explicit server wins; else a live host
  * that owns the data dir and serves HTTP (its lock file holds the URL) is gone through; else
  * the store is opened here. A live owner without a URL (a host without HTTP) is left to
  * `openQueue`, which refuses with StoreLocked naming its pid.

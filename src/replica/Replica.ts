@@ -41,7 +41,7 @@ const refuse = (operation: string) => () => Promise.reject(new ReplicaReadOnly({
  * A read replica of a host's queue: a LiveStore store that pulls the host's events from a sync
  * backend and materializes the same tables. Reads are the queue's own read functions (the
  * `reader` is a TaskQueue over a store that refuses commits); live subscriptions are LiveStore's.
- * Writes reject with `ReplicaReadOnly`: the host is the only writer (DESIGN fact 3).
+ * Writes reject with `ReplicaReadOnly`: the host is the only writer (docs/design.md, fact 3).
  */
 export class Replica {
   /** Every write rejects with `ReplicaReadOnly` (typed so that code written for a TaskQueue compiles and fails loudly). */

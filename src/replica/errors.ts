@@ -1,7 +1,7 @@
 import { Data } from 'effect'
 
 /**
- * A read replica was asked to write. The host is the only writer (DESIGN fact 3: several
+ * A read replica was asked to write. The host is the only writer (docs/design.md, fact 3: several
  * processes committing through one sync backend wedge replicas and duplicate events in
  * LiveStore 0.4.0), so a replica refuses every write before it reads or validates anything.
  */

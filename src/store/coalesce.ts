@@ -43,7 +43,7 @@ const kindOf = (event: AnyEvent) => kinds.find((k) => k.single === event.name ||
 /**
  * Merges each run of neighbouring events of one kind (queued, claimed, completed) into one batch
  * event: a group commit of 1,000 concurrent `enqueue` calls becomes one event instead of 1,000
- * (each event costs milliseconds of CPU in LiveStore, DESIGN fact 5). Order is kept: only
+ * (each event costs milliseconds of CPU in LiveStore, docs/design.md, fact 5). Order is kept: only
  * neighbours merge, and a run ends before a task it already holds comes again, so a batch means
  * exactly what its events would mean one by one.
  */

@@ -8,7 +8,7 @@ export const globalSeq = (head: string): number => {
 
 /**
  * Waits for the leader to take committed events. `store.commit()` returns before anything is on
- * disk (DESIGN fact 1: 1 of 1000 events survived an immediate shutdown). The client session's
+ * disk (docs/design.md, fact 1: 1 of 1000 events survived an immediate shutdown). The client session's
  * `upstreamHead` advances when the leader has persisted the events; waiting until it reaches
  * the `localHead` seen right after the commit, then one more macrotask, made 24 runs of kill -9
  * under load lose nothing acknowledged.
