@@ -9,6 +9,7 @@ import { Metrics } from '../server/metrics.js'
 import { DEFAULT_HOST, DEFAULT_PORT, type Server, startServer } from '../server/startServer.js'
 import { type DevtoolsOptions, devtoolsAnswering, devtoolsUrl, prepareDevtools } from '../devtools/index.js'
 import { followActivity } from './activityLog.js'
+import { closeWithin, dirIdentity } from './boundedClose.js'
 import { loadHandlers } from './loadHandlers.js'
 
 export type HostOptions = {
@@ -63,6 +64,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     ...(devtools ? { devtools } : {}),
   })
   const metrics = new Metrics()
+  const dataDirAtStart = dirIdentity(queue.dataDir)
   let stopFollowing = () => {}
   let stopDemo = () => {}
   let worker: Worker | null = null
@@ -141,7 +143,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         // Let the log show how the running tasks ended before it stops.
         await new Promise((resolve) => setImmediate(resolve))
         stopFollowing()
-        await queue.close()
+        await closeWithin(() => queue.close(), dataDirAtStart)
       })()
       return stopping
     },

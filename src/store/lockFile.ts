@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { StoreLocked } from '../errors.js'
+import { PRIVATE_DIR, PRIVATE_FILE } from './permissions.js'
 
 /**
  * LiveStore's Node file system layer takes no locks, and two processes writing one store
@@ -41,12 +42,13 @@ export type Lock = { readonly file: string; setUrl(url: string | null): void; re
 
 /** Takes the lock or throws `StoreLocked` naming the owner. A lock left by a dead process is taken over. */
 export const acquireLock = (dataDir: string): Lock => {
-  fs.mkdirSync(dataDir, { recursive: true })
+  // Created private (src/store/permissions.ts); an existing dir is narrowed once the store checks out.
+  fs.mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR })
   const file = path.join(dataDir, LOCK_FILE)
   const info: LockInfo = { pid: process.pid, hostname: os.hostname(), startedAt: Date.now(), url: null }
   for (let tries = 0; tries < 3; tries++) {
     try {
-      fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx' })
+      fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: PRIVATE_FILE })
       return makeLock(file, info)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -66,7 +68,14 @@ const makeLock = (file: string, info: LockInfo): Lock => {
     file,
     setUrl(url) {
       info.url = url
-      if (held) fs.writeFileSync(file, JSON.stringify(info))
+      if (!held) return
+      try {
+        fs.writeFileSync(file, JSON.stringify(info), { mode: PRIVATE_FILE })
+      } catch (error) {
+        // The data dir was removed under the host (rm -rf): the lock went with it, and a host
+        // stopping must not fail here (it used to exit 1 before closing the store).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      }
     },
     release() {
       if (!held) return
