@@ -75,7 +75,8 @@ export class QueryRunner {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerFile(), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } })
+    // No execArgv: the host's flags are not the worker's business, and some (--input-type) make a worker fail to start.
+    const worker = new Worker(workerFile(), { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } })
     worker.on('exit', () => {
       if (this.worker === worker) {
         this.worker = null

@@ -21,8 +21,9 @@ const DESERIALIZE_READONLY = 4
 
 /**
  * SQLite calls the progress handler every this many VM steps; it interrupts the query past its
- * deadline. Every 10,000 steps a query making 1 MB blobs ran 2.5–7 s before the check came;
- * every 1,000 it stops within ~0.1 s of the deadline, at no cost measurable on a count(*).
+ * deadline. A query making 1 MB blobs ran 2.4 s past a 300 ms deadline with checks every 10,000
+ * steps, 86 ms past with every 1,000; a 2M-row count took 1.6 s (median of 5) with checks every
+ * 1,000 steps and without any.
  */
 const PROGRESS_STEPS = 1_000
 
