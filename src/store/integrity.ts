@@ -20,7 +20,9 @@ import { type StoreFiles, storeFiles } from './storeFiles.js'
  * - a missing state DB is fine: LiveStore rebuilds it from the log.
  *
  * Reads only; a refusal changes nothing on disk. Measured on a store of 10,000 events (6.3 MB
- * log, 14 MB state DB): 60 ms in all, of which 24 ms load the wasm SQLite.
+ * log, 14 MB state DB) on the shared 2-core box: the first check in a process 91-300 ms (load
+ * average 7-11; loading the wasm SQLite is 24 ms of it when idle), a repeat 10-13 ms. Against
+ * a start of ~4 s for that store, and ~31 s more when the state DB must be rebuilt from the log.
  */
 export const checkStoreIntegrity = async (dataDir: string, storeId: string): Promise<void> => {
   const files = storeFiles(dataDir, storeId)
