@@ -158,8 +158,11 @@ describe('TaskQueue.query is bounded (the library)', () => {
   it('the 20M-row CTE is QueryTimedOut while the event loop stays free', async () => {
     await queue.query('SELECT 1')
     const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
+    const heavy = queue.query(HEAVY).catch((e: unknown) => e)
+    // Queued behind the heavy one (one worker, one query at a time), and answered after it.
+    const light = queue.query('SELECT count(*) AS n FROM workerTasks')
     const { outcome, slowest } = await slowestWhile(
-      queue.query(HEAVY).catch((e: unknown) => e),
+      heavy,
       async () => {
         await tick()
         await queue.stats()
@@ -168,6 +171,7 @@ describe('TaskQueue.query is bounded (the library)', () => {
     expect(outcome).toBeInstanceOf(QueryTimedOut)
     expect(outcome).toMatchObject({ timeoutMs: QUERY_TIMEOUT_MS })
     expect(slowest).toBeLessThan(1_000)
+    expect((await light).rows).toEqual([{ n: 2 }])
   })
 
   it('refuses the blob, the wide result and writes with ValidationError; harmless quoted keywords pass', async () => {

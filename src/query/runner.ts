@@ -88,27 +88,32 @@ export class QueryRunner {
 
   private async runNow(sql: string, limits: QueryLimits): Promise<QueryOutcome> {
     if (this.idleTimer) clearTimeout(this.idleTimer)
+    const { version, bytes } = this.snapshot()
+    const fresh = version === this.loadedVersion && Date.now() - this.loadedAt <= SNAPSHOT_MAX_AGE_MS
+    const snapshot = this.worker && fresh ? undefined : bytes()
     this.worker ??= this.spawn()
     const worker = this.worker
-    // Held open while a query runs (a CLI would otherwise exit before the answer); not when idle.
-    worker.ref()
-    const { version, bytes } = this.snapshot()
-    let snapshot: Uint8Array | undefined
-    if (version !== this.loadedVersion || Date.now() - this.loadedAt > SNAPSHOT_MAX_AGE_MS) {
-      snapshot = bytes()
+    if (snapshot) {
       this.loadedVersion = version
       this.loadedAt = Date.now()
     }
     const request: QueryRequest = { id: this.nextId++, sql, limits, ...(snapshot ? { snapshot } : {}) }
-    const { outcome, retire } = await this.exchange(worker, request, limits.timeoutMs + TERMINATE_GRACE_MS)
-    if (this.worker === worker) {
-      if (retire) this.stop()
-      else {
-        worker.unref()
-        this.idleTimer = setTimeout(() => this.stop(), IDLE_MS).unref()
+    // Held open while a query runs (a CLI would otherwise exit before the answer); not when idle.
+    worker.ref()
+    let retire = true
+    try {
+      const exchanged = await this.exchange(worker, request, limits.timeoutMs + TERMINATE_GRACE_MS)
+      retire = exchanged.retire
+      return exchanged.outcome
+    } finally {
+      if (this.worker === worker) {
+        if (retire) this.stop()
+        else {
+          worker.unref()
+          this.idleTimer = setTimeout(() => this.stop(), IDLE_MS).unref()
+        }
       }
     }
-    return outcome
   }
 
   /** Posts the request; settles on the reply, on the backstop timer, or on the worker's death. */
