@@ -48,7 +48,7 @@ export class ScheduleNotFound extends Data.TaggedError('ScheduleNotFound')<{ rea
   }
 }
 
-/** Another live process owns the data directory (DESIGN fact 2: one process per store directory). */
+/** Another live process owns the data directory (docs/design.md, fact 2: one process per store directory). */
 export class StoreLocked extends Data.TaggedError('StoreLocked')<{
   readonly dataDir: string
   readonly pid: number
@@ -76,6 +76,10 @@ export type QueueError =
   | StoreLocked
   | QueueClosed
   | WaitTimedOut
+  | StorageUnavailable
+  | StoreCorrupt
+  | StoreOpenFailed
+  | NotClaimant
 
 /** `wait(id, { timeoutMs })` gave up; the task goes on. */
 export class WaitTimedOut extends Data.TaggedError('WaitTimedOut')<{ readonly taskId: string; readonly timeoutMs: number }> {

@@ -3,14 +3,19 @@ export {
   DependencyCycle,
   ExecutionNotFound,
   InvalidTransition,
+  NotClaimant,
   QueueClosed,
   ScheduleNotFound,
+  StorageUnavailable,
+  StoreCorrupt,
+  StoreOpenFailed,
   type QueueError,
   StoreLocked,
   TaskNotFound,
   ValidationError,
   WaitTimedOut,
 } from './errors.js'
+export { QueryTimedOut } from './query/errors.js'
 export type { ActivityOptions } from './queue/activity.js'
 export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL } from './queue/claim.js'
 export { parseDuration } from './queue/duration.js'

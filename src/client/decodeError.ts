@@ -10,6 +10,7 @@ import {
   ValidationError,
   WaitTimedOut,
 } from '../errors.js'
+import { QueryTimedOut } from '../query/errors.js'
 import { Forbidden, RemoteError, Unauthorized } from './errors.js'
 
 /**
@@ -42,6 +43,7 @@ const BUILDERS: Record<string, (f: Fields) => Error | undefined> = {
   StoreLocked: (f) =>
     str(f.dataDir) && num(f.pid) ? new StoreLocked({ dataDir: f.dataDir, pid: f.pid, url: str(f.url) ? f.url : null }) : undefined,
   QueueClosed: () => new QueueClosed(),
+  QueryTimedOut: (f) => (num(f.timeoutMs) ? new QueryTimedOut({ timeoutMs: f.timeoutMs }) : undefined),
   StorageUnavailable: (f) => (str(f.reason) ? new StorageUnavailable({ reason: f.reason }) : undefined),
   WaitTimedOut: (f) => (str(f.taskId) && num(f.timeoutMs) ? new WaitTimedOut({ taskId: f.taskId, timeoutMs: f.timeoutMs }) : undefined),
 }

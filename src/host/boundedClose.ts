@@ -1,4 +1,6 @@
-import * as fs from 'node:fs'
+import { type DirIdentity, dirRemoved } from '../store/dirIdentity.js'
+
+export { dirIdentity } from '../store/dirIdentity.js'
 
 /**
  * The last step of a host's stop: flush and close the store, within a bound. A data dir
@@ -10,27 +12,8 @@ import * as fs from 'node:fs'
  */
 export const CLOSE_TIMEOUT_MS = 15_000
 
-/** The data dir as it was at start (its inode), to tell later whether it was removed or replaced. */
-export type DirIdentity = { readonly dir: string; readonly ino: number; readonly dev: number }
-
-export const dirIdentity = (dir: string | null): DirIdentity | null => {
-  if (dir === null) return null
-  try {
-    const stat = fs.statSync(dir)
-    return { dir, ino: stat.ino, dev: stat.dev }
-  } catch {
-    return null
-  }
-}
-
-const removed = (identity: DirIdentity | null): boolean => {
-  if (identity === null) return false
-  const now = dirIdentity(identity.dir)
-  return now === null || now.ino !== identity.ino || now.dev !== identity.dev
-}
-
 export const closeWithin = async (close: () => Promise<void>, identity: DirIdentity | null, timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> => {
-  const gone = removed(identity)
+  const gone = dirRemoved(identity)
   const lost = gone ? `the data dir ${identity?.dir} was removed (or replaced) while the host ran, so the store files it started with are gone; restore the data dir from a backup` : ''
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {

@@ -43,7 +43,7 @@ const countInto = (metrics: Metrics, worker: Worker) => {
 }
 
 /**
- * The queue host: the one process that owns the data dir (DESIGN fact 2), with the HTTP API
+ * The queue host: the one process that owns the data dir (docs/design.md, fact 2), with the HTTP API
  * (its URL goes into the lock file, so the CLI finds it), in-process workers, the lease reaper
  * (remote workers' leases must expire even when no worker runs here), and a live activity log.
  * `stop` stops accepting requests and lets in-flight ones finish, then stops the workers

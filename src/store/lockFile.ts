@@ -6,7 +6,7 @@ import { PRIVATE_DIR, PRIVATE_FILE } from './permissions.js'
 
 /**
  * LiveStore's Node file system layer takes no locks, and two processes writing one store
- * directory lose writes silently (DESIGN fact 2). The host holds this file for as long as it
+ * directory lose writes silently (docs/design.md, fact 2). The host holds this file for as long as it
  * owns the directory; it also says where the host listens, so the CLI can go through it.
  */
 export type LockInfo = { pid: number; hostname: string; startedAt: number; url: string | null }

@@ -1,6 +1,7 @@
 import type { Store } from '@livestore/livestore'
 import type { QueueSchema } from '../../schema/index.js'
 import { StorageUnavailable } from '../errors.js'
+import { type DirIdentity, dirIdentity, dirRemoved } from './dirIdentity.js'
 import { GroupCommit } from './groupCommit.js'
 import { type Journal, lastSeqOf } from './journal.js'
 import type { Lock } from './lockFile.js'
@@ -51,6 +52,8 @@ export class ManagedStore {
   private readonly watchdog: NodeJS.Timeout
   private readonly replacedListeners = new Set<() => void>()
   private readonly healthListeners = new Set<(health: WriteHealth) => void>()
+  /** The data dir as it was at open: a reopen into a removed one would start an empty store. */
+  private readonly dirAtOpen: DirIdentity | null
 
   private constructor(
     private readonly openLiveStore: () => Promise<OpenedStore>,
@@ -58,6 +61,7 @@ export class ManagedStore {
     readonly dataDir: string | null,
     readonly lock: Lock | null,
   ) {
+    this.dirAtOpen = dirIdentity(dataDir)
     this.watchdog = setInterval(() => this.checkProgress(), 250)
     this.watchdog.unref()
   }
@@ -183,6 +187,19 @@ export class ManagedStore {
     while (!this.closed) {
       await new Promise((resolve) => setTimeout(resolve, RECOVER_EVERY_MS))
       if (this.closed) break
+      if (dirRemoved(this.dirAtOpen)) {
+        // Never reopen into a removed (or replaced) data dir: that would be an empty store, and
+        // what the journal holds would be replayed into it out of context. Stay down and say why.
+        const reason = `the data dir ${this.dataDir} was removed or replaced while the host ran; restore it from a backup and restart the host`
+        if (this.lastRecoveryError !== reason) {
+          this.lastRecoveryError = reason
+          const error = new StorageUnavailable({ reason })
+          this.parts.group.fail(error, this.parts.watch.upstreamSeq)
+          this.health = { state: 'down', error }
+          process.stderr.write(`livequeue: ${reason}\n`)
+        }
+        continue
+      }
       let fresh: Parts
       try {
         fresh = await this.openAndReplay()
