@@ -49,8 +49,12 @@ export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): Activit
       since: opts.since,
     })
   }
-  return select<ActivityEntry>(ctx, `SELECT * FROM activity WHERE seq < $before AND ${filters} ORDER BY seq DESC LIMIT $limit`, {
-    ...binds,
-    before: opts.before ?? Number.MAX_SAFE_INTEGER,
-  }).reverse()
+  // A copy: LiveStore hands back its cached result array, so reversing it in place flipped the
+  // order of the next identical call (found by test/hardening-input.test.ts comparing two reads).
+  return [
+    ...select<ActivityEntry>(ctx, `SELECT * FROM activity WHERE seq < $before AND ${filters} ORDER BY seq DESC LIMIT $limit`, {
+      ...binds,
+      before: opts.before ?? Number.MAX_SAFE_INTEGER,
+    }),
+  ].reverse()
 }
