@@ -2,6 +2,7 @@
  * Every event livequeue commits. A shipped event is never edited: a change is a new `v2.*`
  * event and the old materializer stays, so history replays.
  */
+import { epochSealed, epochSeeded } from './epoch.js'
 import { queuePaused, queueResumed } from './queue.js'
 import { scheduleFired, schedulePaused, scheduleRemoved, scheduleResumed, scheduleSet } from './schedule.js'
 import { circuitBreakerChanged, runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
@@ -24,6 +25,7 @@ import {
 } from './task.js'
 
 export * from './shapes.js'
+export { EpochRow, type EpochSealed, type EpochSeeded } from './epoch.js'
 
 export const events = {
   taskQueued,
@@ -52,4 +54,6 @@ export const events = {
   schedulePaused,
   scheduleResumed,
   scheduleFired,
+  epochSeeded,
+  epochSealed,
 }

@@ -2,6 +2,7 @@ import { makeSchema, State } from '@livestore/livestore'
 import { events } from '../events/index.js'
 import { activity } from './activity.js'
 import { circuitBreakers } from './circuitBreakers.js'
+import { epochState } from './epochState.js'
 import { materializers } from './materializers/index.js'
 import { queues } from './queues.js'
 import { runners } from './runners.js'
@@ -14,6 +15,7 @@ export { events } from '../events/index.js'
 export * from '../events/shapes.js'
 export type { ActivityRow } from './activity.js'
 export type { CircuitBreakerRow } from './circuitBreakers.js'
+export type { EpochStateRow } from './epochState.js'
 export { materializers } from './materializers/index.js'
 export * as queries from './queries.js'
 export type { QueueRow } from './queues.js'
@@ -23,7 +25,7 @@ export { ExecutionStatus, type TaskExecutionRow } from './taskExecutions.js'
 export { TaskStatus, type WorkerTaskRow } from './workerTasks.js'
 
 /** The queue's tables, keyed as `makeState` expects; spread them beside an app's own tables. */
-export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners, circuitBreakers, schedules }
+export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners, circuitBreakers, schedules, epochState }
 
 export const state = State.SQLite.makeState({ tables, materializers })
 

@@ -99,3 +99,18 @@ export const schedules$ = queryDb(
   },
   { label: 'livequeue.schedules' },
 )
+
+/**
+ * Whether this store was sealed (issue 13, epochs) and where the queue continues: null while it
+ * is the current epoch. Read replicas and the web feed follow it to switch to `nextStoreId`.
+ */
+export const epochSealed$ = queryDb(
+  {
+    query: `SELECT storeId AS nextStoreId, epoch AS nextEpoch, at, activitySeq AS activitySeqEnd FROM epochState WHERE key = 'sealed'`,
+    schema: Schema.Array(
+      Schema.Struct({ nextStoreId: Schema.String, nextEpoch: Schema.Number, at: Schema.Number, activitySeqEnd: Schema.Number }),
+    ),
+    queriedTables: new Set(['epochState']),
+  },
+  { label: 'livequeue.epochSealed', map: (rows) => rows[0] ?? null },
+)

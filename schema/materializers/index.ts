@@ -1,4 +1,5 @@
 import { events } from '../../events/index.js'
+import { epochMaterializers } from './epoch.js'
 import { queueMaterializers } from './queue.js'
 import { runnerMaterializers } from './runner.js'
 import { scheduleMaterializers } from './schedule.js'
@@ -10,4 +11,5 @@ export const materializers = {
   ...queueMaterializers(events),
   ...runnerMaterializers(events),
   ...scheduleMaterializers(events),
+  ...epochMaterializers(events),
 }
