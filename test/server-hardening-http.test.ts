@@ -1,9 +1,10 @@
 import * as http from 'node:http'
 import * as net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DRAIN_BYTES } from '../src/server/bodyLimit.js'
 import { DEFAULT_MAX_BODY_BYTES } from '../src/server/middleware.js'
-import { startTestServer, type TestServer } from './helpers/server.js'
+import type { TaskQueue } from '../src/queue/TaskQueue.js'
+import { readEvents, startTestServer, type TestServer } from './helpers/server.js'
 
 let t: TestServer
 afterEach(async () => {
@@ -135,5 +136,94 @@ describe('request bodies over the limit', () => {
     const sized = await post(t.url, MAX, { contentLength: MAX })
     expect(sized.status, JSON.stringify(sized.body)).toBe(201)
     await stillServes()
+  })
+})
+
+/** A gauge or counter from /metrics, as a scraper reads it. */
+const metric = async (name: string): Promise<number> => {
+  const text = (await t.api('GET', '/metrics')).text
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  if (line === undefined) throw new Error(`no ${name} in /metrics`)
+  return Number(line.slice(name.length + 1))
+}
+
+/**
+ * Activity worth about `mib` MiB: tasks that fail with the longest error message (8 KiB), whose
+ * activity summaries carry it. ~4 MiB is what the kernel buffers for a loopback socket nobody
+ * reads (measured here: 3.9 MiB before a write is refused), so a stalled client only shows as
+ * one past that.
+ */
+const fillActivity = async (queue: TaskQueue, mib: number) => {
+  const message = 'x'.repeat(8 * 1024)
+  let left = Math.ceil((mib * 1024) / 8)
+  while (left > 0) {
+    const n = Math.min(200, left)
+    left -= n
+    await queue.enqueueMany(Array.from({ length: n }, () => ({ type: 'heavy', maxAttempts: 1 })))
+    const claims = await queue.claim({ runnerId: 'filler', types: ['heavy'], limit: n })
+    await Promise.all(claims.map((c) => queue.fail(c.executionId, { message })))
+  }
+}
+
+/** A GET of the stream on a raw socket that never reads a byte of the answer. */
+const stalledClient = (url: string) => {
+  const u = new URL(url)
+  const socket = net.connect(Number(u.port), u.hostname)
+  socket.on('error', () => {})
+  socket.write(`GET /api/activity/stream HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`)
+  socket.pause()
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+  return { socket, closed }
+}
+
+describe('activity streams (SSE): bounded per client', () => {
+  it('clients connecting and leaving over and over leave no stream state behind', async () => {
+    t = await startTestServer()
+    for (let round = 0; round < 4; round++) {
+      const clients = await Promise.all(Array.from({ length: 20 }, () => readEvents(`${t.url}/api/activity/stream`)))
+      await vi.waitFor(async () => expect(await metric('livequeue_sse_streams')).toBe(20))
+      const task = await t.queue.enqueue({ type: 'ping' })
+      await Promise.all(clients.map((c) => c.until(() => c.events.some((e) => e.data.taskId === task.id))))
+      // Half leave mid-stream, half after a burst they have not all read yet.
+      await Promise.all(clients.slice(0, 10).map((c) => c.close()))
+      await t.queue.enqueueMany(Array.from({ length: 300 }, () => ({ type: 'burst' })))
+      await Promise.all(clients.slice(10).map((c) => c.close()))
+      await vi.waitFor(async () => expect(await metric('livequeue_sse_streams')).toBe(0))
+    }
+    expect(await metric('livequeue_sse_dropped_total')).toBe(0)
+  })
+
+  it('a client that never reads is dropped once its backlog stalls past the bound; the others keep receiving', async () => {
+    t = await startTestServer({ keepaliveMs: 50, sse: { stallMs: 300 } })
+    const reader = await readEvents(`${t.url}/api/activity/stream`)
+    const stalled = stalledClient(t.url)
+    await vi.waitFor(async () => expect(await metric('livequeue_sse_streams')).toBe(2))
+    await fillActivity(t.queue, 8)
+    await vi.waitFor(async () => expect(await metric('livequeue_sse_dropped_total')).toBe(1))
+    expect(await metric('livequeue_sse_streams')).toBe(1)
+    // A paused socket does not notice the close; reading on, it finds the end.
+    stalled.socket.resume()
+    await stalled.closed
+    // The reader got everything, and still follows.
+    const total = (await t.queue.stats()).byStatus.failed
+    await reader.until(() => reader.events.filter((e) => e.data.kind === 'failed').length === total)
+    const after = await t.queue.enqueue({ type: 'after' })
+    await reader.until(() => reader.events.some((e) => e.data.taskId === after.id))
+    await reader.close()
+    await vi.waitFor(async () => expect(await metric('livequeue_sse_streams')).toBe(0))
+  })
+
+  it('more streams than the cap are refused with 503 JSON; a freed slot takes the next', async () => {
+    t = await startTestServer({ sse: { maxStreams: 2 } })
+    const open = [await readEvents(`${t.url}/api/activity/stream`), await readEvents(`${t.url}/api/activity/stream`)]
+    const refused = await t.api('GET', '/api/activity/stream')
+    expect(refused.status).toBe(503)
+    expect(refused.body.error).toMatchObject({ _tag: 'TooManyStreams', limit: 2 })
+    expect(await metric('livequeue_sse_refused_total')).toBe(1)
+    await open[0]!.close()
+    await vi.waitFor(async () => expect(await metric('livequeue_sse_streams')).toBe(1))
+    const next = await readEvents(`${t.url}/api/activity/stream`)
+    expect(next.response.status).toBe(200)
+    await Promise.all([open[1]!.close(), next.close()])
   })
 })

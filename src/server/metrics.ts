@@ -14,6 +14,12 @@ export class Metrics {
   claims = 0
   completions = 0
   failures = 0
+  /** Activity streams (SSE) open now. */
+  sseStreams = 0
+  /** Streams closed because their client stopped taking what was sent (sse.ts). */
+  sseDropped = 0
+  /** Streams refused because `maxStreams` were open. */
+  sseRefused = 0
   private readonly counts = BUCKETS.map(() => 0)
   private latencyCount = 0
   private latencySum = 0
@@ -51,6 +57,9 @@ export class Metrics {
     counter('livequeue_claims_total', 'Tasks claimed (HTTP claims and in-process workers).', this.claims)
     counter('livequeue_completions_total', 'Executions completed.', this.completions)
     counter('livequeue_failures_total', 'Executions failed (each failed attempt, retried or not).', this.failures)
+    lines.push('# HELP livequeue_sse_streams Activity streams (SSE) open now.', '# TYPE livequeue_sse_streams gauge', `livequeue_sse_streams ${this.sseStreams}`)
+    counter('livequeue_sse_dropped_total', 'Activity streams closed because the client stopped reading.', this.sseDropped)
+    counter('livequeue_sse_refused_total', 'Activity streams refused: the host had its maximum open.', this.sseRefused)
     const h = 'livequeue_pickup_latency_seconds'
     lines.push(`# HELP ${h} Time from a task being due (processAfter, or createdAt) to its claim.`, `# TYPE ${h} histogram`)
     for (const [i, le] of BUCKETS.entries()) lines.push(`${h}_bucket{le="${le}"} ${this.counts[i]}`)

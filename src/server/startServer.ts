@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import { HttpApiBuilder, HttpApiScalar } from '@effect/platform'
@@ -20,6 +21,7 @@ import { Lifecycle } from './health.js'
 import { ClaimWaiters } from './longPoll.js'
 import { Metrics } from './metrics.js'
 import { DEFAULT_MAX_BODY_BYTES, serverMiddleware } from './middleware.js'
+import { type SseLimits, setSseLimits } from './sseLimits.js'
 
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 7420
@@ -38,6 +40,8 @@ export type ServerOptions = {
   maxBodyBytes?: number
   /** SSE keepalive comment interval. (Default: 15000) */
   keepaliveMs?: number
+  /** Activity streams open at once, and how long a client may take nothing before it is dropped. (Default: 256, 30000) */
+  sse?: Partial<SseLimits>
   /** Report ready on /readyz at once. The host passes false and calls `ready()` once its workers run. (Default: true) */
   ready?: boolean
   /** How long `close()` lets in-flight requests finish. (Default: 10000) */
@@ -79,6 +83,9 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     keepaliveMs: opts.keepaliveMs ?? 15_000,
     tokensRequired: () => tokens?.hasTokens() ?? false,
   }
+  setSseLimits(deps, opts.sse ?? {})
+  // Every open stream and waiting call listens for the stop; each removes its listener when done.
+  setMaxListeners(0, lifecycle.signal)
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const nodeServer = new BodyLimitServer(maxBodyBytes)
 
