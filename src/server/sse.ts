@@ -16,7 +16,8 @@ const BATCH = 500
  * The most a stream holds for its client before the next page is read from the table. Until the
  * platform hands what is held to the socket, the drain waits: a replay or a burst is paged from
  * the table as the client reads, never piled up in memory. (Before: up to 16 pages of 500
- * entries, ~2.4 MB per stalled client, in Stream.async's buffer.)
+ * entries in Stream.async's buffer; 25 stalled clients replaying history added ~110 MiB of
+ * external memory, ~21 MiB after: bench/README.md, "SSE clients".)
  */
 export const PAGE_BYTES = 64 * 1024
 
@@ -125,7 +126,7 @@ export const activityStream = (deps: ServerDeps, filters: StreamFilters, since: 
 
         send(': connected\n\n') // sends the headers now, so the client knows it is subscribed
         // Never read inside the subscription callback's update cycle; the drain runs just after it.
-        const unsubscribe = queue.store.subscribe(activityHead$, () => queueMicrotask(() => void drain()))
+        const unsubscribe = queue.subscribe(activityHead$, () => queueMicrotask(() => void drain()))
         queueMicrotask(() => void drain()) // the backlog after `since`
         const timer = setInterval(tick, deps.keepaliveMs)
         const end = () => void emit.end()
