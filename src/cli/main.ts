@@ -1,6 +1,7 @@
 import { Command } from '@effect/cli'
 import type * as NodeContext from '@effect/platform-node/NodeContext'
 import { activityCommand } from './commands/activity.js'
+import { archiveCommand } from './commands/archive.js'
 import { cancelCommand } from './commands/cancel.js'
 import { enqueueCommand } from './commands/enqueue.js'
 import { listCommand } from './commands/list.js'
@@ -47,6 +48,7 @@ export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   pauseCommand,
   resumeCommand,
   pruneCommand,
+  archiveCommand,
   requeueStuckCommand,
   runnersCommand,
   activityCommand,

@@ -5,7 +5,8 @@ import { type Fired, fireDue } from '../scheduler/fire.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
 import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore, type WriteHealth } from '../store/openStore.js'
 import { subscribeLive } from '../store/subscribeLive.js'
-import { type ActivityOptions, activity } from './activity.js'
+import { type ArchiveSource, activityWithArchive, getWithArchive, listWithArchive } from '../epochs/queueArchive.js'
+import { type ActivityOptions, activity, activityFloor } from './activity.js'
 import { recordBreaker } from './breakers.js'
 import { cancel, confirmCancelled } from './cancel.js'
 import { type ClaimOptions, claim } from './claim.js'
@@ -17,7 +18,7 @@ import { expireLeases, requeueStuck } from './expireLeases.js'
 import { type FailOptions, type FailResult, fail } from './fail.js'
 import type { Reporter } from './execution.js'
 import { heartbeat, type LeaseOptions, progress } from './heartbeat.js'
-import { list } from './list.js'
+import { hasTask, list } from './list.js'
 import { pause, resume } from './pause.js'
 import { query } from './query.js'
 import { type PruneOptions, prune } from './prune.js'
@@ -108,17 +109,32 @@ export class TaskQueue {
     return this.useAsync((ctx) => enqueueMany(ctx, inputs, by))
   }
 
+  /** The task with its executions; one the current epoch does not hold is looked up in the archives (sealed epochs). */
   async get(taskId: string): Promise<Task> {
-    return this.use((ctx) => get(ctx, taskId))
+    return getWithArchive(this.archives, taskId, () => this.use((ctx) => get(ctx, taskId)))
   }
+  /** Tasks newest first; with `archived: true`, the archives' finished tasks after the current epoch's (see `ListOptions`). */
   async list(opts: ListOptions = {}): Promise<Page<Task>> {
-    return this.use((ctx) => list(ctx, opts))
+    if (!opts.archived) return this.use((ctx) => list(ctx, opts))
+    return listWithArchive(
+      this.archives,
+      opts,
+      (o) => this.use((ctx) => list(ctx, o)),
+      (id) => this.use((ctx) => hasTask(ctx, id)),
+    )
   }
   async stats(): Promise<Stats> {
     return this.use((ctx) => stats(ctx))
   }
+  /** The activity stream; paging back (`before`) goes on into the archives when the current epoch runs out. */
   async activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
-    return this.use((ctx) => activity(ctx, opts))
+    // The current epoch is read now, synchronously (the SSE stream reads the head right after).
+    const current = this.use((ctx) => activity(ctx, opts))
+    return activityWithArchive(this.archives, opts, current, () => this.use((ctx) => activityFloor(ctx)))
+  }
+  /** Where this queue's archives are: its data dir's sealed epochs (none in memory or on an adopted store). */
+  private get archives(): ArchiveSource {
+    return { dataDir: this.owned.dataDir, storeId: () => this.owned.store.storeId }
   }
   /** Completed and failed executions per minute over the last `minutes` (the dashboard's chart). */
   async throughput(opts: ThroughputOptions = {}): Promise<Throughput> {

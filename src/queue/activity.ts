@@ -26,8 +26,8 @@ const kindList = (kind: string | undefined): string | null => {
   return kinds.join(',')
 }
 
-/** The activity stream: one entry per task event, in commit order, by `seq`. */
-export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): ActivityEntry[] => {
+/** Checks the options; returns the page size. */
+export const checkActivityOptions = (opts: ActivityOptions): number => {
   const limit = opts.limit ?? 100
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError({ field: 'limit', reason: 'must be an integer 1–1000' })
   if (opts.since !== undefined && !(Number.isInteger(opts.since) && opts.since >= 0)) {
@@ -39,10 +39,22 @@ export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): Activit
   if (opts.before !== undefined && opts.since !== undefined) {
     throw new ValidationError({ field: 'before', reason: 'give since (newer entries) or before (older entries), not both' })
   }
+  return limit
+}
+
+/** The filters' SQL condition and binds, shared with the sealed epochs' reader (src/epochs/archive.ts). */
+export const activityFilters = (opts: ActivityOptions): { filters: string; binds: Record<string, string | number | null> } => ({
+  filters: `($taskId IS NULL OR taskId = $taskId) AND ($queue IS NULL OR queue = $queue) AND ($type IS NULL OR type = $type)
+    AND ($kinds IS NULL OR instr(',' || $kinds || ',', ',' || kind || ',') > 0)`,
+  binds: { taskId: opts.taskId ?? null, queue: opts.queue ?? null, type: opts.type ?? null, kinds: kindList(opts.kind) },
+})
+
+/** The activity stream: one entry per task event, in commit order, by `seq`. */
+export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): ActivityEntry[] => {
+  const limit = checkActivityOptions(opts)
   ctx.owned.group.flush()
-  const filters = `($taskId IS NULL OR taskId = $taskId) AND ($queue IS NULL OR queue = $queue) AND ($type IS NULL OR type = $type)
-    AND ($kinds IS NULL OR instr(',' || $kinds || ',', ',' || kind || ',') > 0)`
-  const binds = { taskId: opts.taskId ?? null, queue: opts.queue ?? null, type: opts.type ?? null, kinds: kindList(opts.kind), limit }
+  const { filters, binds: filterBinds } = activityFilters(opts)
+  const binds = { ...filterBinds, limit }
   if (opts.since !== undefined) {
     return select<ActivityEntry>(ctx, `SELECT * FROM activity WHERE seq > $since AND ${filters} ORDER BY seq LIMIT $limit`, {
       ...binds,
@@ -58,3 +70,7 @@ export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): Activit
     }),
   ].reverse()
 }
+
+/** The lowest `seq` the live store holds (any entry, unfiltered), or null when it holds none. */
+export const activityFloor = (ctx: QueueContext): number | null =>
+  select<{ seq: number | null }>(ctx, 'SELECT min(seq) AS seq FROM activity')[0]?.seq ?? null

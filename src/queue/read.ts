@@ -13,11 +13,17 @@ export const readTaskRow = (ctx: QueueContext, taskId: string): WorkerTaskRow =>
   return row
 }
 
-/** The task with its executions, oldest first. */
-export const get = (ctx: QueueContext, taskId: string): Task => {
-  const task = taskFromRow(readTaskRow(ctx, taskId))
-  const executions = select<TaskExecutionRow>(ctx, 'SELECT * FROM taskExecutions WHERE taskId = $id ORDER BY attempt, startedAt', {
-    id: taskId,
+/** A read-only query on some state database: the live store's, or a sealed epoch's (src/epochs/archive.ts). */
+export type SelectRows = <T>(query: string, bindValues: Record<string, string | number | null>) => ReadonlyArray<T>
+
+/** The task of `row` with its executions, oldest first, read through `selectRows`. */
+export const taskWithExecutions = (selectRows: SelectRows, row: WorkerTaskRow): Task => {
+  const executions = selectRows<TaskExecutionRow>('SELECT * FROM taskExecutions WHERE taskId = $id ORDER BY attempt, startedAt', {
+    id: row.id,
   }).map(executionFromRow)
-  return { ...task, executions }
+  return { ...taskFromRow(row), executions }
 }
+
+/** The task with its executions, oldest first. */
+export const get = (ctx: QueueContext, taskId: string): Task =>
+  taskWithExecutions((query, bindValues) => select(ctx, query, bindValues), readTaskRow(ctx, taskId))

@@ -101,6 +101,12 @@ export type ListOptions = {
   limit?: number
   /** `nextCursor` from the previous page. */
   cursor?: string
+  /**
+   * Also list archived tasks: the finished tasks left in sealed epochs (issue 13). The current
+   * epoch's tasks come first (newest first), then the archives' finished tasks (newest first
+   * across every sealed epoch). Keep passing `archived: true` with the cursor. (Default: false)
+   */
+  archived?: boolean
 }
 export type Page<T> = { items: T[]; nextCursor: string | null }
 

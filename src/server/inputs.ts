@@ -32,6 +32,10 @@ export const ListParams = Schema.Struct({
   tag: Schema.optional(Schema.String),
   limit: Schema.optional(intParam('limit', 1, 1000)),
   cursor: Schema.optional(Schema.String),
+  /** Also list archived tasks (finished tasks in sealed epochs), after the current ones. */
+  archived: Schema.optional(
+    Schema.BooleanFromString.annotations({ message: () => ({ message: 'archived must be true or false', override: true }) }),
+  ),
 }).annotations(strict)
 
 const activityFilters = {

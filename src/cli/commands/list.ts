@@ -15,11 +15,14 @@ const config = {
   tag: Options.optional(Options.text('tag').pipe(Options.withPseudoName('TAG'), Options.withDescription('Only tasks with this tag.'))),
   limit: Options.optional(boundedInteger('limit', 1, 1000, 'Tasks per page, 1–1000. (Default: 50)')),
   cursor: Options.optional(Options.text('cursor').pipe(Options.withPseudoName('CURSOR'), Options.withDescription('The nextCursor of the previous page.'))),
+  archived: Options.boolean('archived').pipe(
+    Options.withDescription('Also list archived tasks (finished tasks in sealed epochs), after the current ones; pass it again with --cursor.'),
+  ),
 }
 
-const human = (page: Page<Task>): string => {
+const human = (page: Page<Task>, archived = false): string => {
   if (page.items.length === 0) return 'no tasks'
-  const more = page.nextCursor === null ? '' : `\nmore: --cursor ${page.nextCursor}`
+  const more = page.nextCursor === null ? '' : `\nmore: --cursor ${page.nextCursor}${archived ? ' --archived' : ''}`
   return `${taskTable(page.items, Date.now())}${more}`
 }
 
@@ -32,5 +35,6 @@ export const listCommand = Command.make('list', config, (c) => {
   if (Option.isSome(c.tag)) opts.tag = c.tag.value
   if (Option.isSome(c.limit)) opts.limit = c.limit.value
   if (Option.isSome(c.cursor)) opts.cursor = c.cursor.value
-  return queueCommand(c, (queue) => queue.list(opts), human)
+  if (c.archived) opts.archived = true
+  return queueCommand(c, (queue) => queue.list(opts), (page) => human(page, c.archived))
 }).pipe(Command.withDescription('List tasks, newest first.'))
