@@ -16,6 +16,16 @@ export {
   WaitTimedOut,
 } from './errors.js'
 export { QueryTimedOut } from './query/errors.js'
+export {
+  type ArchiveInfo,
+  applyRetention,
+  dropArchive,
+  exportArchive,
+  listArchives,
+  type RetentionResult,
+} from './epochs/archive.js'
+export { ArchiveBusy, ArchiveDropped, ArchiveUnreadable, EpochNotFound, EpochNotSealed } from './epochs/errors.js'
+export type { EpochOptions } from './epochs/plan.js'
 export type { ActivityOptions } from './queue/activity.js'
 export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL } from './queue/claim.js'
 export { parseDuration } from './queue/duration.js'

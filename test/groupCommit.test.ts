@@ -4,27 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { events } from '../events/index.js'
 import { coalesce } from '../src/store/coalesce.js'
 import { openQueue } from '../src/index.js'
-import { memoryQueue, snapshot, tempDir } from './helpers/queue.js'
+import { memoryQueue, queuedTask, snapshot, tempDir } from './helpers/queue.js'
 
-const queued = (id: string) =>
-  events.taskQueued({
-    id,
-    type: 't',
-    queue: 'default',
-    payload: null,
-    priority: 5,
-    processAfter: 0,
-    createdAt: 0,
-    maxAttempts: 3,
-    backoff: { strategy: 'fixed', baseMs: 1, factor: 1, maxMs: 1, jitter: false },
-    timeoutMs: null,
-    dependsOn: [],
-    idempotencyKey: null,
-    tags: [],
-    metadata: {},
-    escalatedFrom: null,
-    createdBy: null,
-  })
+const queued = (id: string) => events.taskQueued(queuedTask(id))
 const completed = (taskId: string, executionId: string) => events.taskCompleted({ taskId, executionId, at: 1, result: null })
 
 describe('coalesce', () => {

@@ -4,7 +4,7 @@ import { LATEST_TIME_MS, MAX_JSON_DEPTH } from '../src/limits.js'
 import { openQueue } from '../src/queue/TaskQueue.js'
 import { cli, removeTempDataDirs, tempDataDir } from './helpers/cli.js'
 import { startServe } from './helpers/host.js'
-import { expectRefused, memoryQueue } from './helpers/queue.js'
+import { expectRefused, memoryQueue, queuedTask } from './helpers/queue.js'
 
 /**
  * Issue 17's measured failures, reproduced from outside against a real host process (and the
@@ -176,24 +176,15 @@ describe('issue 17: a data dir that already holds an absurd backoff recovers', (
     const queue = await openQueue({ dataDir: dir })
     const now = Date.now()
     const task = (id: string, backoff: Record<string, unknown>) =>
-      events.taskQueued({
-        id,
-        type: 'old',
-        queue: 'default',
-        payload: null,
-        priority: 5,
-        processAfter: now,
-        createdAt: now,
-        maxAttempts: 5,
-        backoff: { strategy: 'fixed', baseMs: 1_000, factor: 2, maxMs: 1_000, jitter: false, ...backoff } as never,
-        timeoutMs: null,
-        dependsOn: [],
-        idempotencyKey: null,
-        tags: [],
-        metadata: {},
-        escalatedFrom: null,
-        createdBy: null,
-      })
+      events.taskQueued(
+        queuedTask(id, {
+          type: 'old',
+          processAfter: now,
+          createdAt: now,
+          maxAttempts: 5,
+          backoff: { strategy: 'fixed', baseMs: 1_000, factor: 2, maxMs: 1_000, jitter: false, ...backoff } as never,
+        }),
+      )
     queue.store.commit(task('huge-base', { strategy: 'fixed', baseMs: 1e300, maxMs: 1e300 }))
     // 0 × 1e300^2 = 0 × Infinity = NaN on the third attempt.
     queue.store.commit(task('nan-delay', { strategy: 'exponential', baseMs: 0, factor: 1e300, maxMs: 1e300 }))

@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { exited } from './helpers/child.js'
 import { startServe } from './helpers/host.js'
-import { tempDir } from './helpers/queue.js'
+import { tempDir, until } from './helpers/queue.js'
 
 /**
  * Issue 17, item 4: a full disk. Measured before the write-ahead journal, on a 5 MB tmpfs with
@@ -48,14 +48,6 @@ const fillDisk = async (url: string) => {
     else return { acked, refusal: answer }
   }
   throw new Error('the disk never filled')
-}
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 describe.skipIf(!canMount)('a full disk', () => {

@@ -3,8 +3,7 @@ import { events } from '../events/index.js'
 import { StorageUnavailable } from '../src/errors.js'
 import { openQueue, type TaskQueue } from '../src/queue/TaskQueue.js'
 import { createWorker, type Worker } from '../src/runtime/index.js'
-import { DEFAULT_BACKOFF } from '../src/retry/backoff.js'
-import { tempDir } from './helpers/queue.js'
+import { queuedTask, tempDir, until } from './helpers/queue.js'
 
 /**
  * An event LiveStore cannot apply makes it shut the whole store down (before: the host exited 1
@@ -14,33 +13,7 @@ import { tempDir } from './helpers/queue.js'
  */
 
 /** A TaskQueued event SQLite refuses (processAfter past INTEGER's range), committed past validation. */
-const poison = (id: string) =>
-  events.taskQueued({
-    id,
-    type: 'job',
-    queue: 'default',
-    payload: null,
-    priority: 5,
-    processAfter: 1e20,
-    createdAt: Date.now(),
-    maxAttempts: 3,
-    backoff: DEFAULT_BACKOFF,
-    timeoutMs: null,
-    dependsOn: [],
-    idempotencyKey: null,
-    tags: [],
-    metadata: {},
-    escalatedFrom: null,
-    createdBy: null,
-  })
-
-const until = async (what: string, check: () => boolean, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const poison = (id: string) => events.taskQueued(queuedTask(id, { type: 'job', processAfter: 1e20, createdAt: Date.now() }))
 
 describe('a store LiveStore shut down', () => {
   let queue: TaskQueue | null = null

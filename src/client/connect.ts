@@ -41,7 +41,9 @@ export const connect = async (opts: ConnectOptions = {}): Promise<QueueApi> => {
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
   const { openQueue } = await import('../queue/TaskQueue.js')
   try {
-    return await openQueue({ dataDir: transport.dataDir })
+    // A CLI command holds the store for a moment: rotating is the host's job (a sealed epoch left
+    // by a crash is still finished on open).
+    return await openQueue({ dataDir: transport.dataDir, epochs: { automatic: false } })
   } catch (error) {
     // A host took the data dir between the look at its lock and the open: go through it.
     if (error instanceof StoreLocked && error.url) {

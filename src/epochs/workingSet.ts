@@ -73,6 +73,23 @@ export type WorkingSet = {
   rows: Record<SeededTable, number>
 }
 
+/** A seed chunk with no rows. */
+const emptyRows = (): Omit<EpochSeeded, 'epoch' | 'fromStoreId' | 'activitySeqBase'> & Record<SeededTable, EpochRow[]> => ({
+  workerTasks: [],
+  taskExecutions: [],
+  taskDependencies: [],
+  queues: [],
+  schedules: [],
+  circuitBreakers: [],
+  runners: [],
+})
+
+/**
+ * An `EpochSeeded` with no rows: committed after the seed, it tells the rotation the seed is on
+ * disk once the leader has taken it (docs/design.md, "Epochs"). Applying it again changes nothing.
+ */
+export const seedMarker = (args: Pick<EpochSeeded, 'epoch' | 'fromStoreId' | 'activitySeqBase'>) => events.epochSeeded({ ...args, ...emptyRows() })
+
 /** The last activity seq `store` handed out: never reused, so the next epoch starts after it. */
 export const activitySeqHead = (store: Store<any>): number => {
   const [row] = store.query({
@@ -106,17 +123,8 @@ export const readWorkingSet = (store: Store<any>, opts: WorkingSetOptions): Work
     ]),
   ) as Record<SeededTable, EpochRow[]>
 
-  const empty = (): Omit<EpochSeeded, 'epoch' | 'fromStoreId' | 'activitySeqBase'> & Record<SeededTable, EpochRow[]> => ({
-    workerTasks: [],
-    taskExecutions: [],
-    taskDependencies: [],
-    queues: [],
-    schedules: [],
-    circuitBreakers: [],
-    runners: [],
-  })
   const chunks: Array<Record<SeededTable, EpochRow[]>> = []
-  let chunk = empty()
+  let chunk = emptyRows()
   let rows = 0
   let bytes = 0
   for (const table of tables) {
@@ -124,7 +132,7 @@ export const readWorkingSet = (store: Store<any>, opts: WorkingSetOptions): Work
       const size = Buffer.byteLength(JSON.stringify(row)) + 1
       if (rows > 0 && (rows + 1 > maxRows || bytes + size > maxBytes)) {
         chunks.push(chunk)
-        chunk = empty()
+        chunk = emptyRows()
         rows = 0
         bytes = 0
       }

@@ -1,5 +1,7 @@
 import { startDemoProducer } from '../../workers/demo.js'
 import { TokenStore, tokensFile } from '../auth/tokenStore.js'
+import { archiveKeepDays, retentionHook } from '../epochs/retention.js'
+import { resolveDataDir } from '../store/dataDir.js'
 import { openQueue, type TaskQueue } from '../queue/TaskQueue.js'
 import { createWorker, type Worker } from '../runtime/index.js'
 import { Reaper } from '../runtime/reaper.js'
@@ -31,6 +33,8 @@ export type HostOptions = {
   syncUrl?: string
   /** Serve LiveStore's devtools for the store and print their URL. (Default: none) */
   devtools?: DevtoolsOptions
+  /** Drop archived epochs sealed more than this many days ago. (Default: `$LIVEQUEUE_ARCHIVE_KEEP_DAYS`, else keep them) */
+  archiveKeepDays?: number
 }
 
 export type Host = { queue: TaskQueue; worker: Worker | null; server: Server | null; stop(opts?: { force?: boolean }): Promise<void> }
@@ -58,7 +62,10 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   }
   const module = opts.workers ? await loadHandlers(opts.workers) : null
   const devtools = opts.devtools ? await prepareDevtools(opts.devtools) : undefined
+  // Archives older than --archive-keep-days are dropped after each rotation and once at start.
+  const retention = retentionHook(resolveDataDir(opts.dataDir), 'livequeue', archiveKeepDays(opts.archiveKeepDays), write)
   const queue = await openQueue({
+    epochs: { afterRotation: retention },
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.syncUrl ? { syncUrl: opts.syncUrl } : {}),
     ...(devtools ? { devtools } : {}),

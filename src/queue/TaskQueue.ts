@@ -96,9 +96,20 @@ export class TaskQueue {
     }
   }
 
+  /**
+   * Every command enters the store's gate: while the store rotates into a new epoch, commands wait
+   * at the gate, and the rotation waits for the commands already inside (their reads and writes
+   * must all land in the same epoch: a claim reads the eligible task, then commits its claim).
+   */
   private async useAsync<T>(fn: (ctx: QueueContext) => Promise<T>): Promise<T> {
     if (this.closed) throw new QueueClosed()
-    return fn(this.ctx)
+    const entered = this.owned.enter()
+    const leave = typeof entered === 'function' ? entered : await entered
+    try {
+      return await fn(this.ctx)
+    } finally {
+      leave()
+    }
   }
 
   /** `by.createdBy`: who enqueued it (the HTTP server passes the token's name). */
@@ -184,7 +195,9 @@ export class TaskQueue {
   }
   /** Resolves with the task once it is completed, failed or cancelled. */
   wait(taskId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Task> {
-    return this.useAsync((ctx) => wait(ctx, taskId, opts))
+    // Writes nothing and may last hours: it stays outside the gate, so a rotation never waits for it.
+    if (this.closed) return Promise.reject(new QueueClosed())
+    return wait(this.ctx, taskId, opts)
   }
 
   // The state machine the worker runtime drives.

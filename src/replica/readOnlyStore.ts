@@ -28,6 +28,7 @@ export const readOnlyStore = (store: Store<any>): OwnedStore => {
     lock: null,
     writeHealth: { state: 'ok' },
     onReplaced: () => () => {},
+    enter: () => () => {},
     close() {
       closing ??= store.shutdownPromise()
       return closing

@@ -1,7 +1,9 @@
 import type { Store } from '@livestore/livestore'
 import type { QueueSchema } from '../../schema/index.js'
 import { StorageUnavailable } from '../errors.js'
+import type { AnyEvent } from './coalesce.js'
 import { type DirIdentity, dirIdentity, dirRemoved } from './dirIdentity.js'
+import { Gate } from './gate.js'
 import { GroupCommit } from './groupCommit.js'
 import { type Journal, lastSeqOf } from './journal.js'
 import type { Lock } from './lockFile.js'
@@ -25,7 +27,40 @@ const SHUTDOWN_TIMEOUT_MS = 3_000
 /** A LiveStore store opened for us, with a way to learn that LiveStore shut it down by itself. */
 export type OpenedStore = { store: Store<QueueSchema>; shutDown: Promise<string> }
 
-type Parts = { store: Store<QueueSchema>; watch: PersistenceWatch; group: GroupCommit }
+type Parts = { storeId: string; store: Store<QueueSchema>; watch: PersistenceWatch; group: GroupCommit; journal: Journal | null }
+
+/** A rotation about to happen, as the epoch plan prepared it from the current store's state. */
+export type PreparedRotation = {
+  readonly nextStoreId: string
+  /** The last activity seq of the old epoch (the new one continues after it). */
+  readonly activitySeqEnd: number
+  /** Committed to the old store before the switch (replicas follow it to the new store id). */
+  readonly sealEvents: ReadonlyArray<AnyEvent>
+  /** The working set, committed to the new store. */
+  readonly seedEvents: ReadonlyArray<AnyEvent>
+  /** One more event after the seed: once the leader has taken it, the seed is on disk. */
+  readonly markerEvents: ReadonlyArray<AnyEvent>
+}
+
+/**
+ * How a data dir's store rotates into epochs (src/epochs/plan.ts). The managed store knows when
+ * and how to switch safely; the plan knows what an epoch is.
+ */
+export type EpochPlan = {
+  /** Whether the current epoch has grown enough (`events` committed since it was seeded, its finished tasks, its age). */
+  due(store: Store<QueueSchema>, events: number, now: number): boolean
+  /** The sequence number the current epoch's seed ends at (growth counts from there). */
+  seededThrough(): number
+  prepare(store: Store<QueueSchema>, now: number): PreparedRotation
+  /** The new epoch is seeded and on disk: make it current (an atomic switch). */
+  switchTo(prepared: PreparedRotation, seededThrough: number, now: number): void
+  /** Removes what a crashed rotation left of a store that never became current. */
+  discard(storeId: string): void
+  /** The old epoch is sealed and closed: its journal is no longer needed. */
+  retired(storeId: string): void
+  /** After each rotation (archive retention). */
+  afterRotation?(): void
+}
 
 /** Why writes are refused now (`fault`: the store failed and is being reopened), or null when they are taken. */
 export type WriteHealth = { state: 'ok' } | { state: 'degraded' | 'down'; error: StorageUnavailable }
@@ -55,11 +90,15 @@ export class ManagedStore {
   /** The data dir as it was at open: a reopen into a removed one would start an empty store. */
   private readonly dirAtOpen: DirIdentity | null
 
+  private readonly gate = new Gate()
+  private rotating: Promise<void> | null = null
+
   private constructor(
-    private readonly openLiveStore: () => Promise<OpenedStore>,
-    private readonly journal: Journal | null,
+    private readonly openLiveStore: (storeId: string) => Promise<OpenedStore>,
+    private readonly openJournal: (storeId: string) => Journal | null,
     readonly dataDir: string | null,
     readonly lock: Lock | null,
+    private readonly epochs: EpochPlan | null,
   ) {
     this.dirAtOpen = dirIdentity(dataDir)
     this.watchdog = setInterval(() => this.checkProgress(), 250)
@@ -68,19 +107,33 @@ export class ManagedStore {
 
   /** Opens the store, replays what the journal holds beyond the event log, and watches it. */
   static async open(opts: {
-    openLiveStore: () => Promise<OpenedStore>
-    journal: Journal | null
+    storeId: string
+    openLiveStore: (storeId: string) => Promise<OpenedStore>
+    openJournal: (storeId: string) => Journal | null
     dataDir: string | null
     lock: Lock | null
+    epochs?: EpochPlan | null
   }): Promise<ManagedStore> {
-    const managed = new ManagedStore(opts.openLiveStore, opts.journal, opts.dataDir, opts.lock)
+    const managed = new ManagedStore(opts.openLiveStore, opts.openJournal, opts.dataDir, opts.lock, opts.epochs ?? null)
+    let journal: Journal | null = null
     try {
-      managed.parts = await managed.openAndReplay()
+      journal = opts.openJournal(opts.storeId)
+      managed.parts = await managed.openAndReplay(opts.storeId, journal)
     } catch (error) {
+      journal?.close()
       clearInterval(managed.watchdog)
       throw error
     }
     return managed
+  }
+
+  /** The store id of the current epoch (or the only store). */
+  get storeId(): string {
+    return this.parts.storeId
+  }
+
+  enter(): (() => void) | Promise<() => void> {
+    return this.gate.enter()
   }
 
   get store(): Store<QueueSchema> {
@@ -117,28 +170,28 @@ export class ManagedStore {
     for (const listener of this.healthListeners) listener(health)
   }
 
-  private async openAndReplay(): Promise<Parts> {
-    const opened = await this.openLiveStore()
+  private async openAndReplay(storeId: string, journal: Journal | null): Promise<Parts> {
+    const opened = await this.openLiveStore(storeId)
     const { store } = opened
     try {
       const watch = new PersistenceWatch(store)
       const head = globalSeq(store.syncStatus().localHead)
-      if (this.journal) {
+      if (journal) {
         // What the event log holds at boot is on disk; the journal keeps only what may not be.
-        this.journal.dropThrough(head)
-        for (const record of this.journal.pending()) {
+        journal.dropThrough(head)
+        for (const record of journal.pending()) {
           const events = record.events.slice(Math.max(0, head - record.firstSeq + 1))
           if (events.length > 0) store.commit(...(events as any[]))
         }
-        const last = this.journal.pending().at(-1)
+        const last = journal.pending().at(-1)
         if (last && lastSeqOf(last) > head) await withTimeout(watch.persisted(store.syncStatus().localHead), STALL_MS, 'replaying the journal')
-        this.trackDurability(watch)
+        this.trackDurability(watch, journal)
       }
-      const group = new GroupCommit(store, watch, this.journal, (failed, error) =>
+      const group = new GroupCommit(store, watch, journal, (failed, error) =>
         this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
       )
       void opened.shutDown.then((reason) => this.fault(reason, store))
-      return { store, watch, group }
+      return { storeId, store, watch, group, journal }
     } catch (error) {
       await closeQuietly(store)
       throw error
@@ -150,11 +203,11 @@ export class ManagedStore {
    * `COMMIT`; so when it has taken events up to `u2`, every batch before that one (up to the
    * previous upstream `u1`) is committed on disk, and the journal can let go of it.
    */
-  private trackDurability(watch: PersistenceWatch): void {
+  private trackDurability(watch: PersistenceWatch, journal: Journal): void {
     let previous = watch.upstreamSeq
     watch.onAdvance((upstream) => {
       this.lastProgressAt = Date.now()
-      this.journal?.dropThrough(previous)
+      journal.dropThrough(previous)
       previous = upstream
     })
   }
@@ -164,6 +217,7 @@ export class ManagedStore {
     const oldest = this.parts.group.oldestInFlight()
     if (oldest === null || this.parts.watch.upstreamSeq >= oldest) {
       this.lastProgressAt = Date.now()
+      this.rotateIfDue()
       return
     }
     // The session still hears of the batch whose COMMIT failed (after the error was logged), so a
@@ -171,6 +225,8 @@ export class ManagedStore {
     const limit = Date.now() - this.errorLoggedAt < ERROR_WINDOW_MS ? STALL_AFTER_ERROR_MS : STALL_MS
     const waited = Date.now() - this.lastProgressAt
     if (waited > limit) this.fault(`LiveStore's leader took no events for ${waited} ms (a failed write: is the disk full?)`, this.parts.store)
+    // A busy store always has a commit in flight: rotation must not wait for an idle moment.
+    else this.rotateIfDue()
   }
 
   /** The store failed: settle what is in flight, refuse writes, and reopen it until that works. */
@@ -180,7 +236,7 @@ export class ManagedStore {
     process.stderr.write(`livequeue: ${error.message}\n`)
     this.parts.group.fail(error, this.parts.watch.upstreamSeq)
     this.setHealth({ state: 'down', error })
-    if (this.journal) this.recovering ??= this.recover()
+    if (this.parts.journal) this.recovering ??= this.recover()
   }
 
   private async recover(): Promise<void> {
@@ -202,7 +258,7 @@ export class ManagedStore {
       }
       let fresh: Parts
       try {
-        fresh = await this.openAndReplay()
+        fresh = await this.openAndReplay(this.parts.storeId, this.parts.journal)
       } catch (error) {
         this.lastRecoveryError = (error as Error)?.message ?? String(error)
         continue
@@ -229,16 +285,81 @@ export class ManagedStore {
   /** The last reason a reopen failed, for the host's log. */
   lastRecoveryError: string | null = null
 
+  private rotateIfDue(): void {
+    if (this.epochs === null || this.rotating !== null || this.health.state !== 'ok') return
+    const events = globalSeq(this.parts.store.syncStatus().localHead) - this.epochs.seededThrough()
+    if (this.epochs.due(this.parts.store, events, Date.now())) void this.rotate()
+  }
+
+  /**
+   * Rotates into a new epoch, online. Commands wait at the gate meanwhile (typically tens of ms;
+   * the seed's size decides). The order makes a crash at any moment leave one epoch current:
+   * 1. the gate closes and every command inside finishes; the old store's writes are persisted;
+   * 2. the working set is read, the old store sealed (a seal event replicas follow);
+   * 3. the new store is opened (leftovers of a crashed attempt removed first) and seeded, and a
+   *    marker committed after the seed: once the leader has the marker, the seed is on disk;
+   * 4. the registry switches (one atomic rename): from here on the new epoch is current;
+   * 5. the new store is swapped in, the gate opens, the old store is closed (its memory freed).
+   * A crash before 4 leaves the old epoch current (a sealed one, which the next start rotates
+   * again at once); after 4, the new one, complete.
+   */
+  rotate(): Promise<void> {
+    const plan = this.epochs
+    if (plan === null || this.closed) return Promise.resolve()
+    this.rotating ??= (async () => {
+      await this.gate.closeAndDrain()
+      let fresh: Parts | null = null
+      try {
+        const old = this.parts
+        await old.group.drain()
+        if (this.health.state !== 'ok' || this.closed) return
+        const now = Date.now()
+        const prepared = plan.prepare(old.store, now)
+        await old.group.submit(prepared.sealEvents)
+        plan.discard(prepared.nextStoreId)
+        const journal = this.openJournal(prepared.nextStoreId)
+        fresh = await this.openAndReplay(prepared.nextStoreId, journal)
+        // A few seed events per commit: 18 events of up to 512 KiB in one commit held the event
+        // loop for 1.5 s (10,000 pending tasks); two at a time keeps each commit short.
+        for (let i = 0; i < prepared.seedEvents.length; i += 2) await fresh.group.submit(prepared.seedEvents.slice(i, i + 2))
+        await fresh.group.submit(prepared.markerEvents)
+        const seededThrough = globalSeq(fresh.store.syncStatus().localHead)
+        plan.switchTo(prepared, seededThrough, now)
+        this.parts = fresh
+        fresh = null
+        this.lastProgressAt = Date.now()
+        for (const listener of this.replacedListeners) listener()
+        old.watch.dispose()
+        await closeQuietly(old.store)
+        old.journal?.close()
+        plan.retired(old.storeId)
+        plan.afterRotation?.()
+      } catch (error) {
+        process.stderr.write(`livequeue: rotating into a new epoch failed, staying on this one: ${(error as Error)?.message ?? error}\n`)
+        if (fresh) {
+          fresh.watch.dispose()
+          await closeQuietly(fresh.store)
+          fresh.journal?.close()
+        }
+      } finally {
+        this.rotating = null
+        this.gate.open()
+      }
+    })()
+    return this.rotating
+  }
+
   /** Flushes what is committed (a failed store refuses it), shuts the store down, releases the lock. */
   async close(): Promise<void> {
     if (this.closed) return
     try {
+      await this.rotating
       await withTimeout(this.parts.group.drain(), STALL_MS, 'flushing').catch(() => {})
       this.closed = true
       clearInterval(this.watchdog)
       this.parts.watch.dispose()
       await closeQuietly(this.parts.store)
-      this.journal?.close()
+      this.parts.journal?.close()
     } finally {
       this.closed = true
       this.lock?.release()

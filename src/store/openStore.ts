@@ -6,6 +6,7 @@ import { type QueueSchema, schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
 import { GroupCommit } from './groupCommit.js'
 import { resolveDataDir } from './dataDir.js'
+import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
 import { Journal } from './journal.js'
 import { acquireLock, type Lock } from './lockFile.js'
 import { ManagedStore, type OpenedStore, type WriteHealth } from './managedStore.js'
@@ -26,6 +27,8 @@ export type OpenStoreOptions = {
   syncUrl?: string
   /** Serve LiveStore's devtools for this store (see `prepareDevtools`). (Default: none) */
   devtools?: AdapterDevtools
+  /** When an fs store rotates into a new epoch (docs/design.md, "Epochs"). (Default: 50,000 events (`LIVEQUEUE_EPOCH_EVENTS`), 10,000 finished tasks or 7 days) */
+  epochs?: EpochOptions
 }
 
 export { resolveDataDir }
@@ -43,6 +46,8 @@ export type OwnedStore = {
   /** Whether writes are taken now (`degraded`/`down` after a storage fault, with the error). */
   readonly writeHealth: WriteHealth
   onReplaced(listener: () => void): () => void
+  /** A command starts (see TaskQueue.useAsync): returns its `leave`, or a promise of it while the store rotates. */
+  enter(): (() => void) | Promise<() => void>
   /** Flushes everything committed, shuts the store down, releases the lock. */
   close(): Promise<void>
 }
@@ -69,13 +74,13 @@ const loggerFor = (onError: () => void) => {
 export const journalFile = (dataDir: string, storeId: string): string => path.join(dataDir, `${storeId}.journal`)
 
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
-  const storeId = options.storeId ?? 'livequeue'
+  const base = options.storeId ?? 'livequeue'
   const dataDir = options.inMemory ? null : resolveDataDir(options.dataDir)
   // Checked before the lock is taken: a bad URL opens nothing.
   const sync = options.syncUrl ? await makeSyncOptions(options.syncUrl) : undefined
   const lock = dataDir === null ? null : acquireLock(dataDir)
   let managed: ManagedStore | null = null
-  const openLiveStore = async (): Promise<OpenedStore> => {
+  const openLiveStore = async (storeId: string): Promise<OpenedStore> => {
     const shutdownDeferred = Effect.runSync(makeShutdownDeferred)
     const store = await createStorePromise({
       schema,
@@ -97,20 +102,27 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
     )
     return { store, shutDown }
   }
-  let journal: Journal | null = null
+  const openJournal = (storeId: string): Journal | null => (dataDir === null ? null : Journal.open(journalFile(dataDir, storeId)))
   try {
+    // An fs store rotates into epochs (src/epochs): the registry says which store is current.
+    const epochs = dataDir === null ? null : makeEpochPlan({ dataDir, base, ...(options.epochs ?? {}) })
+    const storeId = epochs?.currentStoreId() ?? base
     // Refuses a damaged store (StoreCorrupt) before anything is written into the data dir.
     if (dataDir !== null) await beforeOpen(dataDir, storeId)
-    journal = dataDir === null ? null : Journal.open(journalFile(dataDir, storeId))
-    managed = await ManagedStore.open({ openLiveStore, journal, dataDir, lock })
+    managed = await ManagedStore.open({ storeId, openLiveStore, openJournal, dataDir, lock, epochs })
+    // A store sealed by a rotation that did not finish (a crash before the switch) takes no more
+    // writes: finish the rotation before anyone writes.
+    if (epochs?.isSealed(managed.store)) await managed.rotate()
     if (dataDir !== null) afterOpen(dataDir)
     return managed
   } catch (error) {
-    journal?.close()
+    await managed?.close()
     lock?.release()
     throw error
   }
 }
+
+const noop = () => {}
 
 /** Wraps a store someone else opened (an app's own store): the queue does not own its lifetime. */
 export const adoptStore = (store: Store<any>): OwnedStore => {
@@ -122,8 +134,9 @@ export const adoptStore = (store: Store<any>): OwnedStore => {
     dataDir: null,
     lock: null,
     writeHealth: { state: 'ok' },
-    // The app owns this store's lifetime: it is never reopened under the queue.
+    // The app owns this store's lifetime: it is never reopened or rotated under the queue.
     onReplaced: () => () => {},
+    enter: () => noop,
     async close() {
       await group.drain()
       watch.dispose()

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import type { QueuedTask } from '../../events/task.js'
 import { openQueue, type OpenQueueOptions, type TaskQueue } from '../../src/index.js'
 
 /** A fresh temp data dir, removed by the OS eventually; tests never share one. */
@@ -63,4 +64,34 @@ export const expectRefused = async (queue: TaskQueue, tag: string, fn: () => Pro
   if (head(queue) !== before.head) throw new Error(`${tag}: the eventlog moved from ${before.head} to ${head(queue)}`)
   if (JSON.stringify(snapshot(queue)) !== before.state) throw new Error(`${tag}: state changed`)
   return caught as Error
+}
+
+/** A `v1.TaskQueued` payload written directly (what validation would normally build), with overrides. */
+export const queuedTask = (id: string, overrides: Partial<QueuedTask> = {}): QueuedTask => ({
+  id,
+  type: 't',
+  queue: 'default',
+  payload: null,
+  priority: 5,
+  processAfter: 0,
+  createdAt: 0,
+  maxAttempts: 3,
+  backoff: { strategy: 'fixed', baseMs: 1, factor: 1, maxMs: 1, jitter: false },
+  timeoutMs: null,
+  dependsOn: [],
+  idempotencyKey: null,
+  tags: [],
+  metadata: {},
+  escalatedFrom: null,
+  createdBy: null,
+  ...overrides,
+})
+
+/** Resolves once `check` holds (polled every 50 ms), or fails naming `what` after `timeoutMs`. */
+export const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }

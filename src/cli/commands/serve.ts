@@ -3,6 +3,7 @@ import { Effect, Option } from 'effect'
 import { CommandFailed } from '../errors.js'
 import { common } from '../options.js'
 import { boundedInteger } from '../parse.js'
+import { archiveKeepDaysOption } from './archive.js'
 
 const workers = Options.text('workers').pipe(
   Options.withPseudoName('MODULE'),
@@ -42,7 +43,10 @@ const port = boundedInteger('port', 0, 65535, 'The HTTP port; 0 picks a free one
  * flushed) and it exits 0; a second signal aborts the running tasks (recorded as interrupted,
  * retried later) and still flushes. Serving a non-loopback address without tokens exits 1.
  */
-export const serveCommand = Command.make('serve', { ...common, workers, concurrency, demo, quiet, host, port, syncUrl, devtools, devtoolsPort }, (c) =>
+export const serveCommand = Command.make(
+  'serve',
+  { ...common, workers, concurrency, demo, quiet, host, port, syncUrl, devtools, devtoolsPort, archiveKeepDays: archiveKeepDaysOption },
+  (c) =>
   Effect.gen(function* () {
     const { startHost } = yield* Effect.promise(() => import('../../host/startHost.js'))
     const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
@@ -57,6 +61,7 @@ export const serveCommand = Command.make('serve', { ...common, workers, concurre
           http: { host: c.host, port: c.port },
           ...(Option.isSome(c.syncUrl) ? { syncUrl: c.syncUrl.value } : {}),
           ...(c.devtools ? { devtools: { port: c.devtoolsPort } } : {}),
+          ...(Option.isSome(c.archiveKeepDays) ? { archiveKeepDays: c.archiveKeepDays.value } : {}),
         }),
       catch: (error) => new CommandFailed({ error, json: c.json }),
     })
