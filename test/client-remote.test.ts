@@ -112,7 +112,7 @@ describe('RemoteQueue over HTTP', () => {
     expect(timedOut).toMatchObject({ taskId: task.id, timeoutMs: 300 })
     const waiting = remote.wait(task.id)
     const [claim] = await remote.claim({ runnerId: 'r1' })
-    await remote.complete(claim?.executionId as string, 42)
+    await remote.complete(claim?.executionId as string, 42, { runnerId: 'r1' })
     expect(await waiting).toMatchObject({ status: 'completed', result: 42 })
   })
 

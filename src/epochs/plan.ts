@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import type { Store } from '@livestore/livestore'
 import { events } from '../../events/index.js'
 import type { QueueSchema } from '../../schema/index.js'
+import { journalFile } from '../store/journal.js'
 import type { EpochPlan, PreparedRotation } from '../store/managedStore.js'
 import { currentEpoch, type EpochRegistry, epochStoreId, readRegistry, rotated, writeRegistry } from './registry.js'
 import { readWorkingSet, seedMarker } from './workingSet.js'
@@ -43,7 +44,6 @@ const envEvents = (): number | undefined => {
   return Number.isInteger(value) && value > 0 ? value : undefined
 }
 
-const journalOf = (dataDir: string, storeId: string) => path.join(dataDir, `${storeId}.journal`)
 
 /** The epochs of an fs store's data dir: which store is current, when to rotate, how to switch. */
 export const makeEpochPlan = (opts: { dataDir: string; base: string } & EpochOptions) => {
@@ -57,13 +57,13 @@ export const makeEpochPlan = (opts: { dataDir: string; base: string } & EpochOpt
 
   const discard = (storeId: string) => {
     fs.rmSync(path.join(dataDir, storeId), { recursive: true, force: true })
-    fs.rmSync(journalOf(dataDir, storeId), { force: true })
+    fs.rmSync(journalFile(dataDir, storeId), { force: true })
   }
   // What a crashed rotation left: the next epoch's store that never became current, and the
   // journals of sealed epochs (everything in them is in their event logs: they were drained).
   const current = currentEpoch(registry)
   discard(epochStoreId(base, current.number + 1))
-  for (const epoch of registry.epochs) if (epoch.sealedAt !== null) fs.rmSync(journalOf(dataDir, epoch.storeId), { force: true })
+  for (const epoch of registry.epochs) if (epoch.sealedAt !== null) fs.rmSync(journalFile(dataDir, epoch.storeId), { force: true })
 
   const plan: EpochPlan & { currentStoreId(): string; isSealed(store: Store<QueueSchema>): boolean } = {
     currentStoreId: () => currentEpoch(registry).storeId,
@@ -102,7 +102,7 @@ export const makeEpochPlan = (opts: { dataDir: string; base: string } & EpochOpt
       registry = next
     },
     discard,
-    retired: (storeId) => fs.rmSync(journalOf(dataDir, storeId), { force: true }),
+    retired: (storeId) => fs.rmSync(journalFile(dataDir, storeId), { force: true }),
     ...(opts.afterRotation ? { afterRotation: opts.afterRotation } : {}),
   }
   return plan

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs'
 import type { SqliteDb } from '@livestore/common'
 import { schema } from '../../schema/index.js'
 import { StoreCorrupt } from '../errors.js'
+import { Journal, journalFile, lastSeqOf } from './journal.js'
 import { inspectHeader } from './sqliteHeader.js'
 import { sqliteReason, withSqliteFile } from './sqliteReader.js'
 import { type StoreFiles, storeFiles } from './storeFiles.js'
@@ -40,6 +42,17 @@ export const checkStoreIntegrity = async (dataDir: string, storeId: string): Pro
   }
   if (state.kind !== 'built' || isRoot(state.head)) {
     if (state.kind === 'built' && log.kind === 'ok' && log.laterKnownEvents > 0) throw staleState(corrupt, dataDir, files, state.head, log)
+    return
+  }
+  if (log.kind === 'ok' && !log.hasStateHead && crashedBetweenCommits(dataDir, storeId, state.head, log.head)) {
+    // LiveStore's leader commits the state database, then the event log: a kill -9 in between
+    // leaves the state one batch ahead. The journal holds that batch, so rebuild the state from the
+    // log (LiveStore does when the file is missing) and let the journal replay the rest.
+    const aside = `${files.state}.ahead-of-log-${Date.now()}`
+    fs.renameSync(files.state, aside)
+    process.stderr.write(
+      `livequeue: the state database was ahead of the event log by ${state.head.global - (log.head?.global ?? 0)} events (a crash between LiveStore's two commits); rebuilding it from the log and the journal (the old one is kept as ${aside})\n`,
+    )
     return
   }
   if (log.kind !== 'ok' || !log.hasStateHead) {
@@ -129,3 +142,25 @@ const KNOWN_EVENTS = [...schema.eventsDefsMap.keys()].map((name) => `'${name.rep
 
 const tableNames = (db: SqliteDb): Set<string> =>
   new Set(db.select<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`).map((row) => row.name))
+
+/** LiveStore's leader takes local pushes in batches of at most 10 events (LeaderSyncProcessor, 0.4.0). */
+const LEADER_BATCH_EVENTS = 10
+
+/**
+ * Whether the state database is ahead of the event log only by what one interrupted leader batch
+ * leaves, and the journal holds every event in between (so nothing is lost by rebuilding).
+ */
+const crashedBetweenCommits = (dataDir: string, storeId: string, stateHead: Seq, logHead: Seq | null): boolean => {
+  const from = logHead?.global ?? 0
+  const to = stateHead.global
+  if (stateHead.client !== 0 || to <= from || to - from > LEADER_BATCH_EVENTS) return false
+  const file = journalFile(dataDir, storeId)
+  if (!fs.existsSync(file)) return false
+  const journal = Journal.open(file)
+  try {
+    for (let n = from + 1; n <= to; n++) if (!journal.pending().some((r) => r.firstSeq <= n && n <= lastSeqOf(r))) return false
+    return true
+  } finally {
+    journal.close()
+  }
+}

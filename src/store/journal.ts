@@ -1,9 +1,13 @@
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { StorageUnavailable } from '../errors.js'
 import type { AnyEvent } from './coalesce.js'
 
 /** One group commit as the journal keeps it: the global sequence number of its first event, and its events. */
 export type JournalRecord = { readonly firstSeq: number; readonly events: ReadonlyArray<AnyEvent> }
+
+/** The write-ahead journal's file, beside LiveStore's own files for the store. */
+export const journalFile = (dataDir: string, storeId: string): string => path.join(dataDir, `${storeId}.journal`)
 
 export const lastSeqOf = (record: JournalRecord): number => record.firstSeq + record.events.length - 1
 

@@ -66,7 +66,8 @@ export type EpochPlan = {
 export type WriteHealth = { state: 'ok' } | { state: 'degraded' | 'down'; error: StorageUnavailable }
 
 /**
- * The store a queue owns, kept writable through storage faults (docs/design.md, "Storage faults").
+ * The store a queue owns, kept writable through storage faults (docs/design.md, "Storage faults")
+ * and, on an fs data dir, rotated into a fresh store when an epoch is full (`rotate`, "Epochs").
  *
  * - Every group commit is appended to the journal before LiveStore sees it (see `Journal`).
  * - A failed journal append refuses that batch only (`degraded`: /readyz says not ready until an

@@ -1,4 +1,3 @@
-import * as path from 'node:path'
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
@@ -7,7 +6,7 @@ import type { StorageUnavailable } from '../errors.js'
 import { GroupCommit } from './groupCommit.js'
 import { resolveDataDir } from './dataDir.js'
 import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
-import { Journal } from './journal.js'
+import { Journal, journalFile } from './journal.js'
 import { acquireLock, type Lock } from './lockFile.js'
 import { ManagedStore, type OpenedStore, type WriteHealth } from './managedStore.js'
 import { afterOpen, beforeOpen, openFailed } from './storeGuard.js'
@@ -70,8 +69,6 @@ const loggerFor = (onError: () => void) => {
   )
 }
 
-/** The write-ahead journal's file, beside LiveStore's own files for the store. */
-export const journalFile = (dataDir: string, storeId: string): string => path.join(dataDir, `${storeId}.journal`)
 
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
   const base = options.storeId ?? 'livequeue'
