@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import * as readline from 'node:readline'
 
@@ -6,7 +7,9 @@ export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures')
 
 /** Starts `node <fixture> ...args`; collects stdout lines; resolves `ready` on the first "ready" line. */
 export const startFixture = (fixture: string, args: string[]) => {
-  const child = spawn(process.execPath, [path.join(FIXTURES, fixture), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // In a temp dir: LiveStore's file layer creates SQLite's temp files under random names in the
+  // process's cwd and a killed process leaves them there (docs/design.md, fact 11).
+  const child = spawn(process.execPath, [path.join(FIXTURES, fixture), ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: os.tmpdir() })
   const lines: string[] = []
   let stderr = ''
   child.stderr?.on('data', (d) => {
