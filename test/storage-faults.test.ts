@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { exited } from './helpers/child.js'
@@ -75,7 +76,7 @@ describe.skipIf(!canMount)('a full disk', () => {
 
   it('refuses writes with 503 instead of hanging, says so on /readyz, resumes when space returns, stops on SIGTERM, loses nothing acknowledged', async () => {
     const disk = smallDisk()
-    const host = await startServe(disk.dataDir)
+    const host = await startServe(disk.dataDir, [], { cwd: os.tmpdir() })
     children.push(host)
     const { acked, refusal } = await fillDisk(host.url)
     expect(acked.length).toBeGreaterThan(5)
@@ -103,7 +104,7 @@ describe.skipIf(!canMount)('a full disk', () => {
     expect(stopped.code).toBe(0)
 
     // After a restart, every acknowledged task is there.
-    const restarted = await startServe(disk.dataDir)
+    const restarted = await startServe(disk.dataDir, [], { cwd: os.tmpdir() })
     children.push(restarted)
     for (const id of [...acked, resumed as unknown as string]) {
       const answer = await call(`${restarted.url}/api/tasks/${id}`)
@@ -114,14 +115,14 @@ describe.skipIf(!canMount)('a full disk', () => {
 
   it('kill -9 on a full disk loses nothing acknowledged (the journal is replayed at start), and SIGTERM stops a host whose disk is full', async () => {
     const disk = smallDisk()
-    const first = await startServe(disk.dataDir)
+    const first = await startServe(disk.dataDir, [], { cwd: os.tmpdir() })
     children.push(first)
     const { acked } = await fillDisk(first.url)
     first.child.kill('SIGKILL')
     await exited(first.child)
     disk.freeSpace()
 
-    const second = await startServe(disk.dataDir)
+    const second = await startServe(disk.dataDir, [], { cwd: os.tmpdir() })
     children.push(second)
     for (const id of acked) expect((await call(`${second.url}/api/tasks/${id}`)).status, `acknowledged task ${id}`).toBe(200)
 

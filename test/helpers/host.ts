@@ -33,9 +33,10 @@ export const remoteSubject = async (): Promise<Subject> => {
 }
 
 /** `livequeue serve --port 0` as a child process; resolves once its lock file holds its URL. */
-export const startServe = async (dataDir: string, args: string[] = []) => {
+export const startServe = async (dataDir: string, args: string[] = [], opts: { cwd?: string } = {}) => {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'livequeue.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
-    cwd: ROOT,
+    // A host killed with kill -9 leaves SQLite temp files in its cwd (docs/design.md, fact 11).
+    cwd: opts.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
