@@ -5,15 +5,25 @@ import type { ActivityStream, ActivityStreamOptions } from './activityStream.js'
 
 const BATCH = 1000
 
+/** A local follower; `catchUp` is for a store about to be swapped for the next epoch's (src/replica). */
+export type LocalActivityStream = ActivityStream & {
+  /**
+   * Hands over every entry the current store holds after the cursor (waiting for a read in
+   * progress), then moves the cursor to at least `through`: the last seq of a sealed epoch, so
+   * that reading the next epoch's store goes on after it, missing and repeating nothing.
+   */
+  catchUp(through: number): Promise<void>
+}
+
 /**
  * `activityStream` for a store this process opened: a live query on the activity head (no
  * polling) wakes a reader that hands over every entry after the last one seen, in order, once.
  */
-export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): ActivityStream => {
+export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): LocalActivityStream => {
   let since = opts.since ?? queue.store.query(activityHead$)
   let closed = false
-  let reading = false
   let again = false
+  let pass: Promise<void> | null = null
   let settle: (error?: unknown) => void = () => {}
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error))
@@ -21,12 +31,7 @@ export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEnt
   done.catch(() => {}) // observed through `done`
 
   const filters = { taskId: opts.taskId, queue: opts.queue, type: opts.type }
-  const read = async () => {
-    if (reading) {
-      again = true // a newer head arrived mid-read: read once more after this pass
-      return
-    }
-    reading = true
+  const loop = async () => {
     try {
       do {
         again = false
@@ -34,6 +39,8 @@ export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEnt
           const entries = await queue.activity({ ...filters, since, limit: BATCH })
           for (const entry of entries) {
             if (closed) return
+            // The cursor only moves forward: nothing is handed over twice, also across a store swap.
+            if (entry.seq <= since) continue
             since = entry.seq
             onEntry(entry)
           }
@@ -43,8 +50,19 @@ export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEnt
     } catch (error) {
       stop(error)
     } finally {
-      reading = false
+      // In the same turn as the last `again` check (the loop always awaits a read first).
+      pass = null
     }
+  }
+  // One pass at a time; a newer head arriving mid-pass makes it read once more. Resolves when
+  // the pass (and any pass it was asked for) is over.
+  const read = (): Promise<void> => {
+    if (pass) {
+      again = true
+      return pass
+    }
+    pass = loop()
+    return pass
   }
 
   // Reading inside the subscription's update cycle is not allowed: defer it (STYLE.md).
@@ -55,5 +73,10 @@ export const followLocal = (queue: TaskQueue, opts: ActivityStreamOptions, onEnt
     queueMicrotask(unsubscribe)
     settle(error)
   }
-  return { close: () => stop(), done }
+  const catchUp = async (through: number) => {
+    if (closed) return
+    await read()
+    since = Math.max(since, through)
+  }
+  return { close: () => stop(), done, catchUp }
 }

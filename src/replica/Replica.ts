@@ -1,12 +1,19 @@
 import type { Queryable, Store, Unsubscribe } from '@livestore/livestore'
 import type { ActivityStream, ActivityStreamOptions } from '../client/activityStream.js'
-import { followLocal } from '../client/localFollow.js'
+import { followLocal, type LocalActivityStream } from '../client/localFollow.js'
 import type { ActivityOptions } from '../queue/activity.js'
 import type { Runner } from '../queue/runners.js'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 import type { ActivityEntry, ListOptions, Page, Stats, Task } from '../queue/types.js'
 import type { Schedule } from '../scheduler/types.js'
 import { ReplicaReadOnly } from './errors.js'
+import type { EpochFollower, EpochSwitch, SealedEpoch } from './followEpochs.js'
+
+/** What a replica gives its epoch follower (src/replica/followEpochs.ts). */
+export type EpochHooks = {
+  beforeSwitch(sealed: SealedEpoch): Promise<void>
+  onSwitch(info: EpochSwitch): void
+}
 
 /** Every queue operation that writes. A replica refuses each of them before reading anything. */
 export const WRITE_OPERATIONS = [
@@ -77,14 +84,51 @@ export class Replica {
     resume: refuse('schedules.resume'),
   }
 
+  private readonly followers = new Set<LocalActivityStream>()
+  private readonly epochListeners = new Set<(info: EpochSwitch) => void>()
+  private readonly epochs: EpochFollower | null
+
   constructor(
     private readonly reader: TaskQueue,
     /** The sync backend this replica pulls from. */
     readonly syncUrl: string,
-  ) {}
+    /** Follows the host's epochs (openReplica passes `followEpochs`); without it the replica stays on its store. */
+    followEpochs?: (hooks: EpochHooks) => EpochFollower,
+  ) {
+    this.epochs =
+      followEpochs?.({
+        // Every activity follower reads the sealed store to its end before the next one is swapped in.
+        beforeSwitch: async (sealed) => {
+          await Promise.all([...this.followers].map((f) => f.catchUp(sealed.activitySeqEnd)))
+        },
+        onSwitch: (info) => {
+          for (const listener of [...this.epochListeners]) {
+            try {
+              listener(info)
+            } catch {}
+          }
+        },
+      }) ?? null
+  }
 
+  /** The store this replica reads now: after the host rotates its queue into a new epoch, the new epoch's (`livequeue-e3`). */
   get storeId(): string {
     return this.reader.store.storeId
+  }
+
+  /**
+   * Called each time the replica has moved on to the next epoch's store (the host sealed the one
+   * it read); reads, live queries and activity followers already use the new store. Returns an
+   * unsubscribe.
+   */
+  onEpoch(listener: (info: EpochSwitch) => void): () => void {
+    this.epochListeners.add(listener)
+    return () => this.epochListeners.delete(listener)
+  }
+
+  /** Resolves once the replica is on the current epoch's store as far as the backend says (openReplica waits for it). */
+  epochsSettled(): Promise<void> {
+    return this.epochs?.settled() ?? Promise.resolve()
   }
 
   get(taskId: string): Promise<Task> {
@@ -114,18 +158,27 @@ export class Replica {
   /**
    * A live query: `onUpdate` runs with the result now and after every synced change that
    * touches its tables. Use the labelled queries from `livequeue/schema` (`queries.latestActivity$`,
-   * `queries.taskState$(id)`, …) or your own `queryDb`.
+   * `queries.taskState$(id)`, …) or your own `queryDb`. It follows the replica into each new
+   * epoch's store, and then runs with that store's result at once.
    */
   subscribe<T>(query: Queryable<T>, onUpdate: (value: T) => void): Unsubscribe {
-    return this.reader.store.subscribe(query, onUpdate)
+    return this.reader.subscribe(query, onUpdate)
   }
 
-  /** Every activity entry after `since` (default: from now on), once, in order, as it syncs in. */
+  /**
+   * Every activity entry after `since` (default: from now on), once, in order, as it syncs in;
+   * across epochs too (activity seq keeps growing; the sealed store's last entries come before
+   * the next store's). `since` older than the replica's current store: only the current store's
+   * entries (a replica has no archive of sealed epochs).
+   */
   followActivity(opts: Omit<ActivityStreamOptions, 'retryForMs' | 'idleMs' | 'kind'>, onEntry: (entry: ActivityEntry) => void): ActivityStream {
-    return followLocal(this.reader, opts, onEntry)
+    const stream = followLocal(this.reader, opts, onEntry)
+    this.followers.add(stream)
+    void stream.done.finally(() => this.followers.delete(stream)).catch(() => {})
+    return stream
   }
 
-  /** The LiveStore store, for reads only (devtools, your own queries). Committing to it breaks the single-writer rule. */
+  /** The LiveStore store, for reads only (devtools, your own queries). It changes at each epoch (`onEpoch`). Committing to it breaks the single-writer rule. */
   get store(): Store<any> {
     return this.reader.store
   }

@@ -1,4 +1,5 @@
 /** Read replicas: watch a host's queue through a LiveStore sync backend, without writing. */
 export { InvalidSyncUrl, ReplicaReadOnly, WebSocketUnavailable } from './errors.js'
 export { type OpenReplicaOptions, openReplica } from './openReplica.js'
+export type { EpochSwitch } from './followEpochs.js'
 export { Replica, WRITE_OPERATIONS, type WriteOperation } from './Replica.js'

@@ -18,19 +18,61 @@ class RefusingGroup extends GroupCommit {
   }
 }
 
+/** A replica's store: the current one changes when the host's queue rotates into a new epoch. */
+export type ReplicaStore = OwnedStore & {
+  /**
+   * Swaps `next` in as the current store and tells the `onReplaced` listeners (live queries
+   * subscribe again on it); returns the previous store, which the caller shuts down.
+   */
+  replace(next: Store<any>): Store<any>
+  /** Runs before the current store is shut down by `close` (the epoch follower stops there). */
+  beforeClose(hook: () => Promise<void>): void
+}
+
+const noop = () => {}
+
 /** A replica's store in the shape the queue's read functions take. */
-export const readOnlyStore = (store: Store<any>): OwnedStore => {
+export const readOnlyStore = (initial: Store<any>): ReplicaStore => {
+  let store = initial
+  let group = new RefusingGroup(initial)
   let closing: Promise<void> | null = null
+  const listeners = new Set<() => void>()
+  const hooks: Array<() => Promise<void>> = []
   return {
-    store,
-    group: new RefusingGroup(store),
+    get store() {
+      return store
+    },
+    get group() {
+      return group
+    },
     dataDir: null,
     lock: null,
     writeHealth: { state: 'ok' },
-    onReplaced: () => () => {},
-    enter: () => () => {},
+    onReplaced(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    // Replicas never write, so nothing waits at a gate.
+    enter: () => noop,
+    replace(next) {
+      const previous = store
+      store = next
+      group = new RefusingGroup(next)
+      for (const listener of [...listeners]) {
+        try {
+          listener()
+        } catch {}
+      }
+      return previous
+    },
+    beforeClose(hook) {
+      hooks.push(hook)
+    },
     close() {
-      closing ??= store.shutdownPromise()
+      closing ??= (async () => {
+        for (const hook of hooks) await hook().catch(() => {})
+        await store.shutdownPromise()
+      })()
       return closing
     },
   }

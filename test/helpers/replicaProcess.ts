@@ -19,6 +19,14 @@ export type ReplicaProcess = {
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T>
   /** Resolves with the wall-clock ms at which the replica first had the task (in `status`, if given). */
   seen(taskId: string, status?: string): Promise<number>
+  /** The store the replica reads now, the activity seqs its `followActivity({ since: 0 })` got, its `onEpoch` calls. */
+  state(): Promise<{
+    storeId: string
+    seqs: number[]
+    epochs: Array<{ storeId: string; epoch: number; previousStoreId: string; activitySeqEnd: number; sealedAt: number; switchedAt: number }>
+  }>
+  /** What the replica wrote to stderr so far (it logs reopened stores and epoch trouble there). */
+  stderr(): string
   close(): Promise<void>
 }
 
@@ -61,6 +69,10 @@ export const startReplicaProcess = async (syncUrl: string, storeId?: string): Pr
       const reply = await request({ seen: taskId, ...(status ? { status } : {}) })
       return (reply.value as { seenAt: number }).seenAt
     },
+    async state() {
+      return (await request({ state: true })).value as Awaited<ReturnType<ReplicaProcess['state']>>
+    },
+    stderr: () => stderr,
     async close() {
       if (child.exitCode !== null) return
       const exited = new Promise((r) => child.on('exit', r))
