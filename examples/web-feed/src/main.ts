@@ -3,13 +3,13 @@
  * backend (`livequeue serve --sync-url …`); this page pulls them into an in-memory LiveStore
  * store with the queue's schema and renders live queries over `activity` and `workerTasks`.
  * It never talks to the host's HTTP API, and it never commits (the host is the only writer).
+ * When the host rotates its queue into a new store (an epoch), the page follows (follow.ts).
  *
  * Open it with ?sync=ws://127.0.0.1:8787&store=livequeue (those are the defaults).
  */
-import { makeInMemoryAdapter } from '@livestore/adapter-web'
-import { createStorePromise } from '@livestore/livestore'
-import { makeWsSync } from '@livestore/sync-cf/client'
-import { queries, schema } from 'livequeue/schema'
+import { queries } from 'livequeue/schema'
+import type { ActivityRow } from 'livequeue/schema'
+import { followStore } from './follow.js'
 import { recentTasks$, statusCounts$ } from './queries.js'
 import { renderCounts, renderFeed } from './render.js'
 
@@ -17,19 +17,35 @@ const params = new URLSearchParams(location.search)
 const syncUrl = params.get('sync') ?? 'ws://127.0.0.1:8787'
 const storeId = params.get('store') ?? 'livequeue'
 const byId = (id: string) => document.getElementById(id) as HTMLElement
+const FEED_LENGTH = 50
 
-const store = await createStorePromise({
-  schema,
+// The feed shown last: a new epoch's store starts with no activity of its own, so the sealed
+// store's latest entries stay below the new ones (activity seq keeps growing across epochs).
+let shown: ReadonlyArray<ActivityRow> = []
+
+void followStore({
+  syncUrl,
   storeId,
-  // In memory: the page holds nothing of its own; every load pulls the history from the backend.
-  adapter: makeInMemoryAdapter({ sync: { backend: makeWsSync({ url: syncUrl }), onSyncError: 'ignore' } }),
-  disableDevtools: true,
+  onStore(current) {
+    byId('source').textContent = `store ${current} from ${syncUrl}`
+    document.body.dataset.store = current
+  },
+  attach(store) {
+    const carried = shown
+    const stops = [
+      store.subscribe(queries.latestActivity$, (entries) => {
+        const oldest = entries.at(-1)?.seq ?? Number.POSITIVE_INFINITY
+        shown = [...entries, ...carried.filter((e) => e.seq < oldest)].slice(0, FEED_LENGTH)
+        renderFeed(byId('feed'), shown)
+      }),
+      store.subscribe(statusCounts$, (counts) => renderCounts(byId('counts'), counts)),
+      store.subscribe(recentTasks$, (tasks) => {
+        document.body.dataset.tasks = String(tasks.length)
+      }),
+    ]
+    document.body.dataset.ready = 'true'
+    return () => {
+      for (const stop of stops) stop()
+    }
+  },
 })
-
-byId('source').textContent = `store ${storeId} from ${syncUrl}`
-store.subscribe(queries.latestActivity$, (entries) => renderFeed(byId('feed'), entries))
-store.subscribe(statusCounts$, (counts) => renderCounts(byId('counts'), counts))
-store.subscribe(recentTasks$, (tasks) => {
-  document.body.dataset.tasks = String(tasks.length)
-})
-document.body.dataset.ready = 'true'
