@@ -38,7 +38,12 @@ const MiB = (n: number) => Math.round(n / 1024 / 1024)
 type Sample = { tasks: number; seconds: number; rssMiB: number; heapMiB: number; commitMs: number; epoch: number }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livequeue-soak-'))
-const epochs = rotation ? (values['epoch-events'] ? { maxEvents: Number(values['epoch-events']) } : {}) : { maxEvents: Number.MAX_SAFE_INTEGER }
+const never = Number.MAX_SAFE_INTEGER
+const epochs = rotation
+  ? values['epoch-events']
+    ? { maxEvents: Number(values['epoch-events']) }
+    : {}
+  : { maxEvents: never, maxFinishedTasks: never, maxAgeMs: never }
 const queue = await openQueue({ dataDir, epochs })
 let done = 0
 const worker = createWorker({ queue, concurrency: Number(values.concurrency), handlers: { soak: async () => null, probe: async () => null } })
