@@ -141,7 +141,12 @@ export const activityStream = (deps: ServerDeps, filters: StreamFilters, since: 
         })
       }, 'unbounded'),
     ),
-  ).pipe(Stream.mapChunks((chunk) => (taken(Chunk.reduce(chunk, 0, (n, bytes) => n + bytes.length)), chunk)))
+  ).pipe(
+    Stream.mapChunks((chunk) => {
+      taken(Chunk.reduce(chunk, 0, (n, bytes) => n + bytes.length))
+      return chunk
+    }),
+  )
 
   return HttpServerResponse.stream(body, {
     contentType: 'text/event-stream',
