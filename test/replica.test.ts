@@ -140,11 +140,6 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
   it('a replica opened before 3 rotations ends on the current store, with every activity seq once, in order; one opened on the base id after them follows the chain', async () => {
     const { queue } = synced
     const t0 = Date.now()
-    // If it hangs, say where each replica stands.
-    const diag = setTimeout(async () => {
-      const st = await early.state()
-      console.log(`early replica on ${st.storeId}, last seq ${st.seqs.at(-1)}; stderr: ${early.stderr()}; late: ${late?.stderr()}`)
-    }, 100_000)
     // Pending through every rotation: carried from epoch to epoch in the seed.
     const held = await queue.enqueue({ type: 'epoch.held', payload: { keep: true } })
     await early.seen(held.id)
@@ -159,6 +154,22 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
     const rotatedAfter = Date.now() - t0
     const current = registry().epochs.at(-1)?.storeId as string
     expect(current).toMatch(/^livequeue-e\d+$/)
+
+    // The replica follows to the current store. If it does not, say whether the backend ever got
+    // the seal of the store it is stuck on (a replica opened there now would follow it).
+    await until(`the replica is on ${current}`, async () => (await early.state()).storeId === current).catch(async (error) => {
+      const stuck = await early.state()
+      const probe = await startReplicaProcess(synced.backend.url, stuck.storeId)
+      const seen = await probe.state()
+      await probe.close()
+      const end = registry().epochs.find((e) => e.storeId === stuck.storeId)?.activitySeqEnd
+      throw new Error(
+        `${(error as Error).message}: it stayed on ${stuck.storeId} at activity seq ${stuck.seqs.at(-1)} (the host sealed it at ${end}); ` +
+          `a replica opened on ${stuck.storeId} now is on ${seen.storeId} at seq ${seen.seqs.at(-1)}` +
+          (seen.storeId === stuck.storeId ? ': the sync backend never received the end of that store (its seal)' : '') +
+          `; replica stderr: ${early.stderr()}`,
+      )
+    })
 
     // Enqueued after the last rotation: the replica reads it from the current store.
     const last = await queue.enqueue({ type: 'epoch.last', payload: { n: 1 } })
@@ -197,7 +208,6 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
     const lateSeqs = (await late.state()).seqs
     const base = sealed.at(-1)?.activitySeqEnd as number
     expect(lateSeqs).toEqual(Array.from({ length: head - base }, (_, i) => base + i + 1))
-    clearTimeout(diag)
     // Stores reopened after sync-cf sent an event twice (src/replica/followEpochs.ts): counted, not required.
     const reopened = (early.stderr().match(/stopped syncing/g) ?? []).length + (late.stderr().match(/stopped syncing/g) ?? []).length
     console.log(

@@ -87,6 +87,7 @@ export class Replica {
   private readonly followers = new Set<LocalActivityStream>()
   private readonly epochListeners = new Set<(info: EpochSwitch) => void>()
   private readonly epochs: EpochFollower | null
+  private closed = false
 
   constructor(
     private readonly reader: TaskQueue,
@@ -132,23 +133,23 @@ export class Replica {
   }
 
   get(taskId: string): Promise<Task> {
-    return this.reader.get(taskId)
+    return this.read(() => this.reader.get(taskId))
   }
   list(opts: ListOptions = {}): Promise<Page<Task>> {
-    return this.reader.list(opts)
+    return this.read(() => this.reader.list(opts))
   }
   stats(): Promise<Stats> {
-    return this.reader.stats()
+    return this.read(() => this.reader.stats())
   }
   activity(opts: ActivityOptions = {}): Promise<ActivityEntry[]> {
-    return this.reader.activity(opts)
+    return this.read(() => this.reader.activity(opts))
   }
   runners(): Promise<Runner[]> {
-    return this.reader.runners()
+    return this.read(() => this.reader.runners())
   }
   /** Read-only SQL over the replica's state tables (a single SELECT). */
   query(sql: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
-    return this.reader.query(sql)
+    return this.read(() => this.reader.query(sql))
   }
   /** Resolves once the task is completed, failed or cancelled, as the host's events arrive. */
   wait(taskId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Task> {
@@ -172,7 +173,16 @@ export class Replica {
    * entries (a replica has no archive of sealed epochs).
    */
   followActivity(opts: Omit<ActivityStreamOptions, 'retryForMs' | 'idleMs' | 'kind'>, onEntry: (entry: ActivityEntry) => void): ActivityStream {
-    const stream = followLocal(this.reader, opts, onEntry)
+    // Its reads go through `activity` above, so one landing on a store that just died waits for the new one.
+    const queue = this.reader
+    const reader = {
+      get store() {
+        return queue.store
+      },
+      subscribe: queue.subscribe.bind(queue),
+      activity: (o: ActivityOptions) => this.activity(o),
+    }
+    const stream = followLocal(reader, opts, onEntry)
     this.followers.add(stream)
     void stream.done.finally(() => this.followers.delete(stream)).catch(() => {})
     return stream
@@ -184,6 +194,24 @@ export class Replica {
   }
 
   close(): Promise<void> {
+    this.closed = true
     return this.reader.close()
+  }
+
+  /**
+   * A read; one that meets a store LiveStore just shut down (its sync died, and the replica is
+   * opening it again: src/replica/followEpochs.ts) waits for the new store and reads again.
+   */
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn()
+      } catch (error) {
+        if (this.closed || attempt >= 4 || !/shut down/.test(String((error as Error)?.message ?? error))) throw error
+        // The follower hears of the death a moment after reads start failing.
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
+        await this.epochsSettled()
+      }
+    }
   }
 }
