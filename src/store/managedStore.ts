@@ -8,6 +8,7 @@ import { GroupCommit } from './groupCommit.js'
 import { type Journal, lastSeqOf } from './journal.js'
 import type { Lock } from './lockFile.js'
 import { globalSeq, PersistenceWatch } from './persistence.js'
+import { syncPushed } from './syncPushed.js'
 
 /**
  * How long committed events may wait for LiveStore's leader before the store counts as failed.
@@ -100,6 +101,8 @@ export class ManagedStore {
     readonly dataDir: string | null,
     readonly lock: Lock | null,
     private readonly epochs: EpochPlan | null,
+    /** Events also go to a sync backend (`serve --sync-url`): a store is closed only once the backend has them. */
+    private readonly syncing: boolean,
   ) {
     this.dirAtOpen = dirIdentity(dataDir)
     this.watchdog = setInterval(() => this.checkProgress(), 250)
@@ -114,8 +117,9 @@ export class ManagedStore {
     dataDir: string | null
     lock: Lock | null
     epochs?: EpochPlan | null
+    syncing?: boolean
   }): Promise<ManagedStore> {
-    const managed = new ManagedStore(opts.openLiveStore, opts.openJournal, opts.dataDir, opts.lock, opts.epochs ?? null)
+    const managed = new ManagedStore(opts.openLiveStore, opts.openJournal, opts.dataDir, opts.lock, opts.epochs ?? null, opts.syncing ?? false)
     let journal: Journal | null = null
     try {
       journal = opts.openJournal(opts.storeId)
@@ -331,6 +335,10 @@ export class ManagedStore {
         this.lastProgressAt = Date.now()
         for (const listener of this.replacedListeners) listener()
         old.watch.dispose()
+        // Read replicas follow the seal to the new store: the backend must have it first.
+        if (this.syncing && !(await syncPushed(old.store))) {
+          process.stderr.write(`livequeue: the sync backend did not take ${old.storeId}'s last events in time; replicas may stay on it\n`)
+        }
         await closeQuietly(old.store)
         old.journal?.close()
         plan.retired(old.storeId)
@@ -359,6 +367,7 @@ export class ManagedStore {
       this.closed = true
       clearInterval(this.watchdog)
       this.parts.watch.dispose()
+      if (this.syncing) await syncPushed(this.parts.store)
       await closeQuietly(this.parts.store)
       this.parts.journal?.close()
     } finally {

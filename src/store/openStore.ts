@@ -106,7 +106,7 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
     const storeId = epochs?.currentStoreId() ?? base
     // Refuses a damaged store (StoreCorrupt) before anything is written into the data dir.
     if (dataDir !== null) await beforeOpen(dataDir, storeId)
-    managed = await ManagedStore.open({ storeId, openLiveStore, openJournal, dataDir, lock, epochs })
+    managed = await ManagedStore.open({ storeId, openLiveStore, openJournal, dataDir, lock, epochs, syncing: sync !== undefined })
     // A store sealed by a rotation that did not finish (a crash before the switch) takes no more
     // writes: finish the rotation before anyone writes.
     if (epochs?.isSealed(managed.store)) await managed.rotate()
