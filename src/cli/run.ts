@@ -63,8 +63,27 @@ const exitCode = (exit: Exit.Exit<void, unknown>, argv: ReadonlyArray<string>, c
   return EXIT.failed
 }
 
+let stdoutClosed = false
+
+/**
+ * `livequeue watch | head -1`: once the reader closes the pipe, a write fails with EPIPE, which
+ * Node would throw as an unhandled 'error' event (exit 1 and a stack). Instead the command stops
+ * as on SIGTERM (follow commands end, the queue is closed, its writes flushed) and the process
+ * exits 0, quietly; if that cleanup hangs, it exits 0 anyway after a few seconds.
+ */
+const exitQuietlyWhenStdoutCloses = (): void => {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    if (stdoutClosed) return
+    stdoutClosed = true
+    setTimeout(() => process.exit(EXIT.ok), 5_000).unref()
+    process.emit('SIGTERM', 'SIGTERM')
+  })
+}
+
 /** Runs the CLI on `argv` (`process.argv` shape) and exits with its code. */
 export const runCli = (cli: Cli, argv: ReadonlyArray<string>, commands: ReadonlyArray<string>): void => {
+  exitQuietlyWhenStdoutCloses()
   const program = cli(argv).pipe(
     withCliConsole,
     Effect.provide(NodeContext.layer),
@@ -76,7 +95,7 @@ export const runCli = (cli: Cli, argv: ReadonlyArray<string>, commands: Readonly
     disablePrettyLogger: true,
     teardown: (exit, onExit) => {
       // Exit 0 leaves the process to end by itself once stdout drains; other codes exit at once.
-      onExit(Exit.isSuccess(exit) ? (exit.value as number) : EXIT.interrupted)
+      onExit(stdoutClosed ? EXIT.ok : Exit.isSuccess(exit) ? (exit.value as number) : EXIT.interrupted)
     },
   })
 }
