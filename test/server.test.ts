@@ -192,10 +192,13 @@ describe('HTTP server: system routes, documents, binding', () => {
     expect([...routes].filter((r) => !documented.has(r))).toEqual([])
     expect(spec.paths['/api/activity/stream'].get.responses['200'].content).toHaveProperty('text/event-stream')
     expect(spec.components.securitySchemes).toHaveProperty('bearer')
+    expect(spec.info).toMatchObject({ title: 'livequeue', version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version })
     const docs = await t.api('GET', '/api/docs')
     expect(docs.status).toBe(200)
     expect(docs.text).toContain('<script id="api-reference"')
     expect(docs.text).not.toMatch(/<script src="https?:/)
+    // Scalar's default fonts load from fonts.scalar.com: off, so the page works offline
+    expect(docs.text).toContain('"withDefaultFonts":false')
   })
 
   it('refuses a non-loopback address without tokens, in the library and in `livequeue serve` (exit 1)', async () => {

@@ -1,5 +1,6 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from '@effect/platform'
 import { Schema } from 'effect'
+import { packageVersion } from '../cli/version.js'
 import { QUERY_RESULT_BYTE_LIMIT, QUERY_ROW_LIMIT, QUERY_TIMEOUT_MS } from '../query/limits.js'
 import { AdminAccess, ProduceAccess, ReadAccess, WorkAccess } from './auth.js'
 import * as E from './errors.js'
@@ -187,6 +188,7 @@ export class Api extends HttpApi.make('livequeue')
   .annotateContext(
     OpenApi.annotations({
       title: 'livequeue',
+      version: packageVersion(),
       description: 'An event-sourced task queue on LiveStore. Every write answers only after its events are persisted.',
       transform: finishSpec,
     }),

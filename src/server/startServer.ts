@@ -64,7 +64,7 @@ export type Server = {
 /**
  * The HTTP API over a queue this process owns: HttpApi routes (api.ts) with auth middleware,
  * the OpenAPI document at /api/openapi.json and its browsable reference at /api/docs (Scalar,
- * embedded: no CDN), on Node's http server. Refuses a non-loopback address without tokens.
+ * embedded: no CDN, and no web fonts from fonts.scalar.com), on Node's http server. Refuses a non-loopback address without tokens.
  */
 export const startServer = async (opts: ServerOptions): Promise<Server> => {
   const host = opts.host ?? DEFAULT_HOST
@@ -94,7 +94,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     Layer.provide(authLayer({ tokens, loopbackOnly })),
   )
   const layer = HttpApiBuilder.serve().pipe(
-    Layer.provide(HttpApiScalar.layer({ path: '/api/docs' })),
+    Layer.provide(HttpApiScalar.layer({ path: '/api/docs', scalar: { withDefaultFonts: false } })),
     Layer.provide(dashboardLayer()),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: '/api/openapi.json' })),
     Layer.provide(serverMiddleware(deps, maxBodyBytes)),
