@@ -96,8 +96,9 @@ describe('epochs', () => {
     for (let run = 0; run < 8; run++) {
       const fixture = startFixture('epoch-churn.mjs', [dataDir, '40'])
       await fixture.ready
-      await until(`run ${run} queued something`, () => fixture.lines.some((l) => l.startsWith('queued ')))
-      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 1_500))
+      // A random moment: after a random amount of work (rotations happen every ~25 tasks).
+      const killAfter = 5 + Math.floor(Math.random() * 120)
+      await until(`run ${run} queued ${killAfter} tasks`, () => fixture.lines.filter((l) => l.startsWith('queued ')).length >= killAfter)
       fixture.child.kill('SIGKILL')
       await exited(fixture.child)
       const startedThisRun = new Map<string, number>()

@@ -3,7 +3,7 @@ import type { EnqueueInput } from '../src/index.js'
 import { memoryQueue } from './helpers/queue.js'
 
 /**
- * The ordering contract (DESIGN, "Ordering contract"), as one table. Each row enqueues tasks
+ * The ordering contract (README, "Concepts": the ordering contract; src/queue/claim.ts), as one table. Each row enqueues tasks
  * (with `at`: ms after the start, the task's createdAt) and lists the order `claim` takes them.
  */
 type Row = {

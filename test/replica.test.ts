@@ -7,6 +7,7 @@ import { WRITE_OPERATIONS } from '../src/replica/Replica.js'
 import { readRegistry } from '../src/epochs/registry.js'
 import { cliAt } from './helpers/host.js'
 import { ReplicaCallError, type ReplicaProcess, startReplicaProcess } from './helpers/replicaProcess.js'
+import { until } from './helpers/queue.js'
 import { type SyncedHost, startSyncedHost } from './helpers/syncedHost.js'
 import { p50, p99 } from '../bench/measure.js'
 
@@ -87,7 +88,7 @@ describe('read replicas through a sync backend (wrangler dev + sync-cf)', () => 
     const lags: number[] = []
     for (let i = 0; i < 40; i++) {
       const task = await queue.enqueue({ type: 'replica.lag', payload: { i } })
-      const ackAt = Date.now() // the host's HTTP answer: the task is persisted (DESIGN fact 1)
+      const ackAt = Date.now() // the host's HTTP answer: the task is persisted (docs/design.md, fact 1)
       // When the replica first had it, recorded by the replica as it arrived (it can precede the ack).
       lags.push((await replica.seen(task.id)) - ackAt)
     }
@@ -129,13 +130,6 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
   })
 
   const registry = () => readRegistry(synced.dataDir, 'livequeue')
-  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
 
   it('a replica opened before 3 rotations ends on the current store, with every activity seq once, in order; one opened on the base id after them follows the chain', async () => {
     const { queue } = synced
@@ -143,21 +137,23 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
     // Pending through every rotation: carried from epoch to epoch in the seed.
     const held = await queue.enqueue({ type: 'epoch.held', payload: { keep: true } })
     await early.seen(held.id)
+    // Rounds of work (15 tasks enqueued, claimed, completed) until the host has rotated 3 times.
     let round = 0
-    while (registry().epochs.length < 4) {
-      expect(round++, 'rounds before 3 rotations').toBeLessThan(40)
+    await until('the host rotated 3 times', async () => {
+      if (registry().epochs.length >= 4) return true
+      round++
       const tasks = await Promise.all(Array.from({ length: 15 }, (_, j) => queue.enqueue({ type: 'epoch.job', payload: { round, j } })))
       const claims = await queue.claim({ runnerId: 'epoch-runner', types: ['epoch.job'], limit: tasks.length })
       await Promise.all(claims.map((c) => queue.complete(c.executionId, { ok: true }, { runnerId: 'epoch-runner' })))
-      await new Promise((resolve) => setTimeout(resolve, 300))
-    }
+      return false
+    })
     const rotatedAfter = Date.now() - t0
     const current = registry().epochs.at(-1)?.storeId as string
     expect(current).toMatch(/^livequeue-e\d+$/)
 
     // The replica follows to the current store. If it does not, say whether the backend ever got
     // the seal of the store it is stuck on (a replica opened there now would follow it).
-    await until(`the replica is on ${current}`, async () => (await early.state()).storeId === current).catch(async (error) => {
+    await until(`the replica is on ${current}`, async () => (await early.state()).storeId === current, 30_000).catch(async (error) => {
       const stuck = await early.state()
       const probe = await startReplicaProcess(synced.backend.url, stuck.storeId)
       const seen = await probe.state()
@@ -185,7 +181,7 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
 
     // followActivity({ since: 0 }) opened on epoch 0: every seq the host handed out, once, in order.
     const head = (await queue.activity({ limit: 1 }))[0]?.seq as number
-    await until('the replica followed the activity to the host head', async () => (await early.state()).seqs.at(-1) === head)
+    await until('the replica followed the activity to the host head', async () => (await early.state()).seqs.at(-1) === head, 30_000)
     const { seqs, epochs } = await early.state()
     expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1))
     // One switch per rotation, in order, each after the sealed store's last seq.
@@ -204,7 +200,7 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
     expect(await late.call<Task>('get', last.id)).toEqual(await queue.get(last.id))
     expect(await late.call<Task>('get', held.id)).toEqual(await queue.get(held.id))
     // It has no archive: its follower starts at the current store's first entry.
-    await until('the late replica followed to the head', async () => (await late?.state())?.seqs.at(-1) === head)
+    await until('the late replica followed to the head', async () => (await late?.state())?.seqs.at(-1) === head, 30_000)
     const lateSeqs = (await late.state()).seqs
     const base = sealed.at(-1)?.activitySeqEnd as number
     expect(lateSeqs).toEqual(Array.from({ length: head - base }, (_, i) => base + i + 1))

@@ -3,7 +3,7 @@ import type { OpenSubject, Subject } from '../subject.js'
 
 const RUNNER_ID = 'bench-runner'
 
-/** livequeue on an fs store in `dir`: every promise resolves only after persistence (DESIGN fact 1). */
+/** livequeue on an fs store in `dir`: every promise resolves only after persistence (docs/design.md, fact 1). */
 export const openLivequeue: OpenSubject = async (dir) => livequeueSubject(await openQueue({ dataDir: dir }))
 
 /** The workloads' view of a queue, with an in-process worker. */

@@ -65,7 +65,7 @@ export const followLocal = (queue: Pick<TaskQueue, 'store' | 'subscribe' | 'acti
     return pass
   }
 
-  // Reading inside the subscription's update cycle is not allowed: defer it (STYLE.md).
+  // Reading inside the subscription's update cycle is not allowed: defer it.
   const unsubscribe = queue.subscribe(activityHead$, () => void setImmediate(read))
   const stop = (error?: unknown) => {
     if (closed) return
