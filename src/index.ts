@@ -23,7 +23,7 @@ export {
   exportArchive,
   listArchives,
   type RetentionResult,
-} from './epochs/archive.js'
+} from './epochs/archiveAdmin.js'
 export { ArchiveBusy, ArchiveDropped, ArchiveUnreadable, EpochNotFound, EpochNotSealed } from './epochs/errors.js'
 export type { EpochOptions } from './epochs/plan.js'
 export type { ActivityOptions } from './queue/activity.js'

@@ -1,15 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  applyRetention,
-  archivedActivity,
-  archivedTask,
-  dropArchive,
-  exportArchive,
-  listArchived,
-  listArchives,
-} from '../src/epochs/archive.js'
+import { archivedActivity, archivedTask, listArchived } from '../src/epochs/archive.js'
+import { applyRetention, dropArchive, exportArchive, listArchives } from '../src/epochs/archiveAdmin.js'
 import { type EpochRegistry, readRegistry, writeRegistry } from '../src/epochs/registry.js'
 import { archiveKeepDays, retentionHook } from '../src/epochs/retention.js'
 import { readWorkingSet } from '../src/epochs/workingSet.js'

@@ -4,7 +4,7 @@ import type { Store } from '@livestore/livestore'
 import { events } from '../../events/index.js'
 import type { QueueSchema } from '../../schema/index.js'
 import { journalFile } from '../store/journal.js'
-import type { EpochPlan, PreparedRotation } from '../store/managedStore.js'
+import type { EpochPlan, PreparedRotation } from '../store/epochPlan.js'
 import { currentEpoch, type EpochRegistry, epochStoreId, readRegistry, rotated, writeRegistry } from './registry.js'
 import { readWorkingSet, seedMarker } from './workingSet.js'
 

@@ -1,4 +1,4 @@
-import { type RetentionResult, applyRetention } from './archive.js'
+import { type RetentionResult, applyRetention } from './archiveAdmin.js'
 
 /** The environment variable of `serve --archive-keep-days N`. */
 export const ARCHIVE_KEEP_DAYS_ENV = 'LIVEQUEUE_ARCHIVE_KEEP_DAYS'

@@ -1,70 +1,22 @@
 import type { Store } from '@livestore/livestore'
 import type { QueueSchema } from '../../schema/index.js'
 import { StorageUnavailable } from '../errors.js'
-import type { AnyEvent } from './coalesce.js'
 import { type DirIdentity, dirIdentity, dirRemoved } from './dirIdentity.js'
 import { Gate } from './gate.js'
 import { GroupCommit } from './groupCommit.js'
 import { type Journal, lastSeqOf } from './journal.js'
 import type { Lock } from './lockFile.js'
 import { globalSeq, PersistenceWatch } from './persistence.js'
-import { syncPushed } from './syncPushed.js'
-
-/**
- * How long committed events may wait for LiveStore's leader before the store counts as failed.
- * A healthy leader takes a 1,000-event commit in ~1.1 s here; 10 s leaves room for a loaded
- * machine. After LiveStore has logged an error, 1 s (the leader's fiber dies silently when its
- * `COMMIT` fails: the session keeps accepting commits that are never persisted).
- */
-export const STALL_MS = Number(process.env.LIVEQUEUE_STALL_MS) > 0 ? Number(process.env.LIVEQUEUE_STALL_MS) : 10_000
-const STALL_AFTER_ERROR_MS = 1_000
-/** How long after an error log the shorter wait applies. */
-const ERROR_WINDOW_MS = 30_000
-/** How often a failed store is reopened (the disk may have room again). */
-export const RECOVER_EVERY_MS = 1_000
-/** How long closing a failed store may take before it is abandoned (a dead leader never answers). */
-const SHUTDOWN_TIMEOUT_MS = 3_000
+import type { EpochPlan, WriteHealth } from './epochPlan.js'
+import { rotateOnce } from './rotation.js'
+import { closeParts, type StoreParts } from './storeParts.js'
+import { closeQuietly, ERROR_WINDOW_MS, RECOVER_EVERY_MS, STALL_AFTER_ERROR_MS, STALL_MS, withTimeout } from './timeouts.js'
 
 /** A LiveStore store opened for us, with a way to learn that LiveStore shut it down by itself. */
 export type OpenedStore = { store: Store<QueueSchema>; shutDown: Promise<string> }
 
-type Parts = { storeId: string; store: Store<QueueSchema>; watch: PersistenceWatch; group: GroupCommit; journal: Journal | null }
+type Parts = StoreParts
 
-/** A rotation about to happen, as the epoch plan prepared it from the current store's state. */
-export type PreparedRotation = {
-  readonly nextStoreId: string
-  /** The last activity seq of the old epoch (the new one continues after it). */
-  readonly activitySeqEnd: number
-  /** Committed to the old store before the switch (replicas follow it to the new store id). */
-  readonly sealEvents: ReadonlyArray<AnyEvent>
-  /** The working set, committed to the new store. */
-  readonly seedEvents: ReadonlyArray<AnyEvent>
-  /** One more event after the seed: once the leader has taken it, the seed is on disk. */
-  readonly markerEvents: ReadonlyArray<AnyEvent>
-}
-
-/**
- * How a data dir's store rotates into epochs (src/epochs/plan.ts). The managed store knows when
- * and how to switch safely; the plan knows what an epoch is.
- */
-export type EpochPlan = {
-  /** Whether the current epoch has grown enough (`events` committed since it was seeded, its finished tasks, its age). */
-  due(store: Store<QueueSchema>, events: number, now: number): boolean
-  /** The sequence number the current epoch's seed ends at (growth counts from there). */
-  seededThrough(): number
-  prepare(store: Store<QueueSchema>, now: number): PreparedRotation
-  /** The new epoch is seeded and on disk: make it current (an atomic switch). */
-  switchTo(prepared: PreparedRotation, seededThrough: number, now: number): void
-  /** Removes what a crashed rotation left of a store that never became current. */
-  discard(storeId: string): void
-  /** The old epoch is sealed and closed: its journal is no longer needed. */
-  retired(storeId: string): void
-  /** After each rotation (archive retention). */
-  afterRotation?(): void
-}
-
-/** Why writes are refused now (`fault`: the store failed and is being reopened), or null when they are taken. */
-export type WriteHealth = { state: 'ok' } | { state: 'degraded' | 'down'; error: StorageUnavailable }
 
 /**
  * The store a queue owns, kept writable through storage faults (docs/design.md, "Storage faults")
@@ -297,59 +249,26 @@ export class ManagedStore {
   }
 
   /**
-   * Rotates into a new epoch, online. Commands wait at the gate meanwhile (typically tens of ms;
-   * the seed's size decides). The order makes a crash at any moment leave one epoch current:
-   * 1. the gate closes and every command inside finishes; the old store's writes are persisted;
-   * 2. the working set is read, the old store sealed (a seal event replicas follow);
-   * 3. the new store is opened (leftovers of a crashed attempt removed first) and seeded, and a
-   *    marker committed after the seed: once the leader has the marker, the seed is on disk;
-   * 4. the registry switches (one atomic rename): from here on the new epoch is current;
-   * 5. the new store is swapped in, the gate opens, the old store is closed (its memory freed).
-   * A crash before 4 leaves the old epoch current (a sealed one, which the next start rotates
-   * again at once); after 4, the new one, complete.
+   * Rotates into a new epoch, online (src/store/rotation.ts). Commands wait at the gate meanwhile
+   * (typically tens of ms; the seed's size decides) and those already inside finish first.
    */
   rotate(): Promise<void> {
     const plan = this.epochs
     if (plan === null || this.closed) return Promise.resolve()
     this.rotating ??= (async () => {
       await this.gate.closeAndDrain()
-      let fresh: Parts | null = null
       try {
-        const old = this.parts
-        await old.group.drain()
-        if (this.health.state !== 'ok' || this.closed) return
-        const now = Date.now()
-        const prepared = plan.prepare(old.store, now)
-        await old.group.submit(prepared.sealEvents)
-        plan.discard(prepared.nextStoreId)
-        const journal = this.openJournal(prepared.nextStoreId)
-        fresh = await this.openAndReplay(prepared.nextStoreId, journal)
-        // A few seed events per commit: 18 events of up to 512 KiB in one commit held the event
-        // loop for 1.5 s (10,000 pending tasks); two at a time keeps each commit short.
-        for (let i = 0; i < prepared.seedEvents.length; i += 2) await fresh.group.submit(prepared.seedEvents.slice(i, i + 2))
-        await fresh.group.submit(prepared.markerEvents)
-        const seededThrough = globalSeq(fresh.store.syncStatus().localHead)
-        plan.switchTo(prepared, seededThrough, now)
-        this.parts = fresh
-        fresh = null
-        this.lastProgressAt = Date.now()
-        for (const listener of this.replacedListeners) listener()
-        old.watch.dispose()
-        // Read replicas follow the seal to the new store: the backend must have it first.
-        if (this.syncing && !(await syncPushed(old.store))) {
-          process.stderr.write(`livequeue: the sync backend did not take ${old.storeId}'s last events in time; replicas may stay on it\n`)
-        }
-        await closeQuietly(old.store)
-        old.journal?.close()
-        plan.retired(old.storeId)
-        plan.afterRotation?.()
-      } catch (error) {
-        process.stderr.write(`livequeue: rotating into a new epoch failed, staying on this one: ${(error as Error)?.message ?? error}\n`)
-        if (fresh) {
-          fresh.watch.dispose()
-          await closeQuietly(fresh.store)
-          fresh.journal?.close()
-        }
+        await rotateOnce(plan, {
+          current: () => this.parts,
+          openParts: (storeId) => this.openAndReplay(storeId, this.openJournal(storeId)),
+          swapIn: (fresh) => {
+            this.parts = fresh
+            this.lastProgressAt = Date.now()
+            for (const listener of this.replacedListeners) listener()
+          },
+          writable: () => this.health.state === 'ok' && !this.closed,
+          syncing: this.syncing,
+        })
       } finally {
         this.rotating = null
         this.gate.open()
@@ -366,28 +285,10 @@ export class ManagedStore {
       await withTimeout(this.parts.group.drain(), STALL_MS, 'flushing').catch(() => {})
       this.closed = true
       clearInterval(this.watchdog)
-      this.parts.watch.dispose()
-      if (this.syncing) await syncPushed(this.parts.store)
-      await closeQuietly(this.parts.store)
-      this.parts.journal?.close()
+      await closeParts(this.parts, { syncing: this.syncing })
     } finally {
       this.closed = true
       this.lock?.release()
     }
   }
-}
-
-const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StorageUnavailable({ reason: `${what} took over ${ms} ms` })), ms)
-    }),
-  ]).finally(() => clearTimeout(timer))
-}
-
-/** Shuts a store down; a failed one may never answer, so give up after a while. */
-const closeQuietly = async (store: Store<any>): Promise<void> => {
-  await withTimeout(store.shutdownPromise(), SHUTDOWN_TIMEOUT_MS, 'closing the store').catch(() => {})
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import { Args, Command, Options } from '@effect/cli'
 import { Effect, Option } from 'effect'
-import type { ArchiveInfo, DropResult, RetentionResult } from '../../epochs/archive.js'
+import type { ArchiveInfo, DropResult, RetentionResult } from '../../epochs/archiveAdmin.js'
 import { CommandFailed } from '../errors.js'
 import { iso, table } from '../format.js'
 import { common } from '../options.js'
@@ -21,11 +21,12 @@ const epochArg = Args.integer({ name: 'epoch' }).pipe(Args.withDescription('The 
 type Located = { dataDir: string; base: string }
 
 /** The data dir and its base store id, loaded on first use (`--help` never loads LiveStore). */
-const locate = async (dataDir: string | undefined): Promise<Located & { archive: typeof import('../../epochs/archive.js') }> => {
+const locate = async (dataDir: string | undefined): Promise<Located & { archive: typeof import('../../epochs/archiveAdmin.js') }> => {
   const { resolveDataDir } = await import('../../store/dataDir.js')
-  const archive = await import('../../epochs/archive.js')
+  const { registryBase } = await import('../../epochs/archive.js')
+  const archive = await import('../../epochs/archiveAdmin.js')
   const dir = resolveDataDir(dataDir)
-  return { dataDir: dir, base: archive.registryBase(dir), archive }
+  return { dataDir: dir, base: registryBase(dir), archive }
 }
 
 /** Refuses while a live host owns the data dir: its registry writes and ours would race. */
