@@ -6,7 +6,15 @@ import { performance } from 'node:perf_hooks'
  * machine shared with other work it moves less than wall time, so it is the steadier figure for
  * before/after comparisons.
  */
-export type Timing = { ops: number; ms: number; opsPerSec: number; cpuMs?: number; latency?: { p50: number; p99: number } }
+export type Timing = {
+  ops: number
+  ms: number
+  opsPerSec: number
+  cpuMs?: number
+  latency?: { p50: number; p99: number }
+  /** livequeue: LiveStore commits and events during the measure, per task. */
+  perTask?: { commits: number; events: number }
+}
 
 const cpuMsSince = (start: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(start)

@@ -41,11 +41,25 @@ export const formatTable = (report: Report): string => {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...cells.map(line),
     '',
+    ...perTaskLines(report),
     `livequeue: ${report.settings.livequeue} (code: ${report.settings.code})`,
     `better-sqlite3: WAL, synchronous=${report.settings.sqliteSynchronous}`,
     `ratio = livequeue tasks/s ÷ better-sqlite3 tasks/s (latency rows: better-sqlite3 p50 ÷ livequeue p50); above 1 livequeue is ahead`,
     machineLine(report.machine),
   ].join('\n')
+}
+
+/** livequeue's commits, events and host CPU per task for each measure (whole run, untimed setup included for drains). */
+const perTaskLines = (report: Report): string[] => {
+  const lines = report.rows.flatMap((row) => {
+    const t = row.livequeue
+    const parts = [
+      ...(t.perTask ? [`${t.perTask.commits.toFixed(3)} commits`, `${t.perTask.events.toFixed(3)} events`] : []),
+      ...(t.cpuMs !== undefined && !t.latency ? [`${(t.cpuMs / t.ops).toFixed(2)} ms host CPU`] : []),
+    ]
+    return parts.length > 0 ? [`  ${row.name}: ${parts.join(', ')} per task`] : []
+  })
+  return lines.length > 0 ? ['livequeue per task:', ...lines, ''] : []
 }
 
 export const formatJson = (report: Report): string => JSON.stringify(report, null, 2)

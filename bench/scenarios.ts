@@ -2,6 +2,7 @@ import { openSqliteRemote } from './baseline/remoteSubject.js'
 import type { Synchronous } from './baseline/sqliteQueue.js'
 import { openLivequeueRemote } from './livequeue/remoteSubject.js'
 import type { OpenSubject } from './subject.js'
+import { endToEndAwaited, enqueueWhileBusy } from './worker/awaited.js'
 import { delayedStart, endToEnd, pickupLatency } from './worker/workloads.js'
 import { drainByTen, drainOneByOne, enqueueBatched, enqueueConcurrent, enqueueSequential, type Workload } from './workloads.js'
 
@@ -93,22 +94,47 @@ export const SCENARIOS: ReadonlyArray<Scenario> = [
     livequeueCap: SEQUENTIAL_CAP,
   },
   {
+    name: 'e2e-20',
+    label: (n) => `end to end ×${n}: producer + in-process worker, concurrency 20`,
+    workload: endToEnd(20),
+    expect: 'completed',
+  },
+  {
     name: 'pickup-remote',
     label: (n) => `pickup latency, idle queue, remote worker over HTTP (${n} tasks one by one)`,
     workload: pickupLatency,
     expect: 'completed',
     livequeueCap: 200,
     baselineCap: 200,
-    livequeue: openLivequeueRemote,
-    baseline: openSqliteRemote,
+    livequeue: openLivequeueRemote(),
+    baseline: (s) => openSqliteRemote(s),
   },
   {
     name: 'e2e-remote',
-    label: (n) => `end to end ×${n}: producer + 2 remote worker processes over HTTP (5 slots each)`,
-    workload: endToEnd(10),
+    label: (n) => `end to end ×${n}: producer + 2 remote worker processes over HTTP (10 slots each)`,
+    workload: endToEnd(20),
+    expect: 'completed',
+    livequeue: openLivequeueRemote(),
+    baseline: (s) => openSqliteRemote(s),
+  },
+  {
+    name: 'e2e-remote-awaited',
+    label: (n) => `end to end ×${n}: one producer awaiting each enqueue over HTTP + 2 remote workers × 10`,
+    workload: endToEndAwaited(20),
     expect: 'completed',
     livequeueCap: SEQUENTIAL_CAP,
-    livequeue: openLivequeueRemote,
-    baseline: openSqliteRemote,
+    baselineCap: SEQUENTIAL_CAP,
+    livequeue: openLivequeueRemote({ httpProducer: true }),
+    baseline: (s) => openSqliteRemote(s, { httpProducer: true }),
+  },
+  {
+    name: 'enqueue-http-busy',
+    label: () => `one awaited enqueue over HTTP while 2 remote workers × 10 drain a backlog (200 timed)`,
+    workload: enqueueWhileBusy(20),
+    expect: 'completed',
+    livequeueCap: 2000,
+    baselineCap: 2000,
+    livequeue: openLivequeueRemote({ httpProducer: true }),
+    baseline: (s) => openSqliteRemote(s, { httpProducer: true }),
   },
 ]

@@ -17,6 +17,8 @@ export type Subject = {
   /** Starts a worker with a no-op handler for the `bench` type. */
   startWorker: StartWorker
   close(): Promise<void> | void
+  /** LiveStore commits and events so far (livequeue only): the bench reports them per task. */
+  commitTotals?(): { commits: number; events: number }
 }
 
 /** Opens a fresh subject in `dir` (an empty temp dir). */

@@ -56,7 +56,10 @@ export const runWorkload = (open: OpenSubject, workload: Workload, n: number, ex
   withTempDir(async (dir) => {
     const subject = await open(dir)
     try {
+      const before = subject.commitTotals?.()
       const timing = await workload(subject, n)
+      const after = subject.commitTotals?.()
+      if (before && after) timing.perTask = { commits: (after.commits - before.commits) / n, events: (after.events - before.events) / n }
       const found = await subject.count(expect)
       if (found !== n) throw new Error(`${subject.name}: ${found} tasks ${expect} after the run, expected ${n}`)
       return timing

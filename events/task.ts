@@ -57,6 +57,28 @@ export const tasksClaimed = Events.synced({
   schema: Schema.Struct({ claims: Schema.Array(ClaimedTask) }),
 })
 
+/**
+ * "Claim the next eligible tasks": the materializer picks them, in the ordering contract's order,
+ * from the state as it is when the event is applied (so after every event before it in the same
+ * commit: completions that unblock dependents, a queue resumed). Up to `executionIds.length`
+ * tasks; the i-th one picked gets `executionIds[i]`. The choice is a pure function of the state
+ * and the payload, so replaying the log picks the same tasks. One event for any number of claims,
+ * and it can share a commit with the completions that freed the slots (src/queue/claim.ts).
+ */
+export const nextTasksClaimed = Events.synced({
+  name: 'v1.NextTasksClaimed',
+  schema: Schema.Struct({
+    runnerId: Schema.String,
+    at: EpochMs,
+    leaseUntil: EpochMs,
+    executionIds: Schema.Array(Schema.String),
+    /** Only these types / queues (null: any). */
+    types: Schema.NullOr(Schema.Array(Schema.String)),
+    queues: Schema.NullOr(Schema.Array(Schema.String)),
+  }),
+})
+export type NextTasksClaimed = typeof nextTasksClaimed.schema.Type
+
 /** The worker is alive: extends the lease of the current execution. */
 export const taskHeartbeat = Events.synced({
   name: 'v1.TaskHeartbeat',

@@ -46,6 +46,11 @@ export const startSqliteHttpHost = async (
       hellos++
       return reply({ ok: true })
     }
+    if (path === '/enqueue') {
+      const id = queue.enqueue(body)
+      reply({ id })
+      return notify()
+    }
     if (path === '/complete') {
       queue.complete(String(body.executionId), null)
       events.onCompleted()

@@ -13,7 +13,7 @@ const WORKER = path.join(ROOT, 'bench', 'worker', 'sqliteRemoteWorker.mjs')
  * loopback. A handler's start and end are taken when the host commits the claim and the completion.
  */
 export const openSqliteRemote =
-  (synchronous: Synchronous): OpenSubject =>
+  (synchronous: Synchronous, opts: { httpProducer?: boolean } = {}): OpenSubject =>
   async (dir) => {
     const queue = new SqliteQueue(path.join(dir, 'queue.db'), synchronous)
     const children: ChildProcess[] = []
@@ -21,6 +21,8 @@ export const openSqliteRemote =
     return {
       name: 'better-sqlite3 (2 remote workers)',
       enqueue: (task) => {
+        // The awaited-producer measures: one HTTP request per task, as a web app would send.
+        if (opts.httpProducer && host !== null) return postJson(`${host.url}/enqueue`, task)
         const id = queue.enqueue(task)
         host?.notify()
         return id
@@ -58,3 +60,9 @@ export const openSqliteRemote =
       },
     }
   }
+
+const postJson = async (url: string, body: unknown): Promise<unknown> => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
+  return res.json()
+}

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import * as path from 'node:path'
 import { followLocal } from '../../src/client/localFollow.js'
+import { RemoteQueue } from '../../src/client/RemoteQueue.js'
 import { startServer } from '../../src/server/index.js'
 import type { OpenSubject } from '../subject.js'
 import { REMOTE_WORKERS, ROOT, spawnWorkers, stopWorkers } from '../worker/processes.js'
@@ -16,13 +17,16 @@ const HANDLERS = path.join(ROOT, 'bench', 'worker', 'noop-handlers.mjs')
  * read from the host's activity stream (`started`, `completed`), i.e. when the claim and the
  * completion were committed in the host.
  */
-export const openLivequeueRemote: OpenSubject = async (dir) => {
+export const openLivequeueRemote = (opts: { httpProducer?: boolean } = {}): OpenSubject => async (dir) => {
   const queue = await openQueue({ dataDir: dir })
   const local = livequeueSubject(queue)
   const server = await startServer({ queue, port: 0 })
   const children: ChildProcess[] = []
+  // The awaited-producer measures: one HTTP request per task through the client, as a web app would send.
+  const producer = opts.httpProducer ? new RemoteQueue({ url: server.url }) : null
   return {
     ...local,
+    ...(producer ? { enqueue: (task) => producer.enqueue(task) } : {}),
     name: 'livequeue (2 remote workers)',
     startWorker: async (concurrency, events) => {
       const unfollow = follow(queue, events)

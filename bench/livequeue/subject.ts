@@ -30,5 +30,6 @@ export const livequeueSubject = (queue: TaskQueue): Subject => {
       return { stop: () => worker.stop() }
     },
     close: () => queue.close(),
+    commitTotals: () => ({ ...queue.owned.commitTotals }),
   }
 }

@@ -1,6 +1,7 @@
 import { State } from '@livestore/livestore'
 import type { events } from '../../events/index.js'
 import { claimedWrites } from './claimed.js'
+import { nextClaimedWrites } from './nextClaimed.js'
 import { completedWrites } from './completed.js'
 import { queuedWrites } from './queued.js'
 import { activityRow, json, write } from './sql.js'
@@ -11,6 +12,7 @@ type TaskEvents = Pick<
   | 'tasksQueued'
   | 'taskClaimed'
   | 'tasksClaimed'
+  | 'nextTasksClaimed'
   | 'taskHeartbeat'
   | 'taskProgress'
   | 'taskCompleted'
@@ -43,6 +45,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
 
     'v1.TaskClaimed': (e) => claimedWrites([e]),
     'v1.TasksClaimed': (e) => claimedWrites(e.claims),
+    'v1.NextTasksClaimed': (e) => nextClaimedWrites(e),
 
     'v1.TaskHeartbeat': (e) =>
       write(

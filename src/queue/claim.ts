@@ -1,4 +1,5 @@
 import { events } from '../../events/index.js'
+import { ELIGIBLE_SQL } from '../../schema/eligible.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
@@ -23,39 +24,23 @@ export type ClaimOptions = {
   leaseMs?: number
 }
 
-/**
- * The ordering contract, in one place. A task is eligible when it is `pending`, its
- * `processAfter` has come, its queue is not paused and every task in `dependsOn` is completed
- * (`blockedBy = 0`). Among eligible tasks: priority DESC (`claimRank = 100 - priority` ASC),
- * then `createdAt` ASC, then `id` ASC. The index `workerTasks_claim` is in exactly this order.
- * The unary `+` on processAfter keeps SQLite from picking the `(status, processAfter)` index
- * instead and sorting every due task on each claim: 7.1 ms per claim at 10,000 pending with
- * that plan, 0.6 ms walking `workerTasks_claim` (measured for bench/README.md).
- */
-export const ELIGIBLE_SQL = `
-  SELECT * FROM workerTasks t
-  WHERE t.status = 'pending' AND +t.processAfter <= $now AND t.blockedBy = 0
-    AND NOT EXISTS (SELECT 1 FROM queues q WHERE q.name = t.queue AND q.paused = 1)
-    AND ($types IS NULL OR t.type IN (SELECT value FROM json_each($types)))
-    AND ($queues IS NULL OR t.queue IN (SELECT value FROM json_each($queues)))
-  ORDER BY t.claimRank, t.createdAt, t.id
-  LIMIT $limit`
+/** Re-exported for library users who read the ordering contract (it lives with the schema). */
+export { ELIGIBLE_SQL }
 
-export const selectEligible = (
-  ctx: QueueContext,
-  opts: { now: number; limit: number; types?: ReadonlyArray<string>; queues?: ReadonlyArray<string> },
-): WorkerTaskRow[] =>
-  select<WorkerTaskRow>(ctx, ELIGIBLE_SQL, {
-    now: opts.now,
-    limit: opts.limit,
-    types: opts.types ? JSON.stringify(opts.types) : null,
-    queues: opts.queues ? JSON.stringify(opts.queues) : null,
-  })
+/** Whether any task is eligible now: a claim that would find nothing commits nothing. */
+const anyEligible = (ctx: QueueContext, opts: { now: number; types: string | null; queues: string | null }): boolean =>
+  select<{ id: string }>(ctx, `SELECT id FROM (${ELIGIBLE_SQL})`, { ...opts, limit: 1 }).length > 0
+
+/** The tasks a `NextTasksClaimed` event took, in claim order, with their executions. */
+const CLAIMED_SQL = `SELECT t.*, x.id AS claimExecutionId, x.attempt AS claimAttempt
+  FROM json_each($executionIds) e JOIN taskExecutions x ON x.id = e.value JOIN workerTasks t ON t.id = x.taskId
+  ORDER BY e.key`
 
 /**
- * Claims up to `limit` eligible tasks. "Find next eligible + commit TaskClaimed" runs without
- * yielding to the event loop (the commit is synchronous), so two claims never take the same
- * task; the SQL guard in the materializer makes replay safe too. Resolves once persisted.
+ * Claims up to `limit` eligible tasks in the ordering contract's order (schema/eligible.ts) with
+ * one `NextTasksClaimed` event; resolves once it is persisted, with the tasks it took (possibly
+ * fewer than `limit`, or none). Two claims never take the same task: the events are applied one
+ * after the other, and each takes only tasks still `pending`.
  */
 export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Claim[]> => {
   const limit = opts.limit ?? 1
@@ -72,29 +57,33 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
     }
   }
   const leaseMs = leaseMsOf(opts.leaseMs)
-  ctx.owned.group.flush()
   const now = ctx.now()
-  const rows = selectEligible(ctx, { now, limit, ...(opts.types ? { types: opts.types } : {}), ...(opts.queues ? { queues: opts.queues } : {}) })
-  if (rows.length === 0) return []
-  const claims: Claim[] = rows.map((row) => {
-    const attempt = row.attempts + 1
-    const executionId = newId()
-    const leaseUntil = clampTime(now + leaseMs)
-    const task = taskFromRow(row)
+  const filter = {
+    types: opts.types ? JSON.stringify(opts.types) : null,
+    queues: opts.queues ? JSON.stringify(opts.queues) : null,
+  }
+  // Read the state as the session has it; the open batch may add eligible tasks, and then the
+  // signal its commit raises brings the claimer back. Claiming nothing commits nothing.
+  if (!anyEligible(ctx, { now, ...filter })) return []
+  const executionIds = Array.from({ length: limit }, () => newId())
+  const leaseUntil = clampTime(now + leaseMs)
+  // The event names no task: the materializer picks them when it is applied, after every event
+  // ahead of it in the same commit. So a worker's completions and its next claim share one
+  // commit, and a task those completions unblock is already claimable by it (the ordering
+  // contract holds across the batch); claims from several claimers in one turn share it too.
+  await ctx.owned.group.submit([
+    events.nextTasksClaimed({ runnerId: opts.runnerId, at: now, leaseUntil, executionIds, types: opts.types ? [...opts.types] : null, queues: opts.queues ? [...opts.queues] : null }),
+  ])
+  const rows = select<WorkerTaskRow & { claimExecutionId: string; claimAttempt: number }>(ctx, CLAIMED_SQL, { executionIds: JSON.stringify(executionIds) })
+  return rows.map((row) => {
+    const { claimExecutionId: executionId, claimAttempt: attempt, ...taskRow } = row
+    const task = taskFromRow(taskRow)
     return {
+      // As the claim left it: a cancel or a completion committed since is for the caller to learn.
       task: { ...task, status: 'processing', attempts: attempt, currentExecutionId: executionId, runnerId: opts.runnerId, leaseUntil, updatedAt: now },
       executionId,
       attempt,
       leaseUntil,
     }
   })
-  const committed = ctx.owned.group.submit(
-    claims.map((c) =>
-      events.taskClaimed({ taskId: c.task.id, executionId: c.executionId, runnerId: opts.runnerId, attempt: c.attempt, at: now, leaseUntil: c.leaseUntil }),
-    ),
-    claims.map((c) => c.task.id),
-  )
-  ctx.owned.group.flush()
-  await committed
-  return claims
 }

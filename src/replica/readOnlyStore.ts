@@ -48,6 +48,8 @@ export const readOnlyStore = (initial: Store<any>): ReplicaStore => {
     dataDir: null,
     lock: null,
     writeHealth: { state: 'ok' },
+    // A replica commits nothing.
+    commitTotals: { commits: 0, events: 0 },
     onReplaced(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

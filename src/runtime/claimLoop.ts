@@ -66,6 +66,15 @@ export class ClaimLoop {
     await Promise.all([this.pumping, ...[...this.waiting].map((w) => w.done)])
   }
 
+  /**
+   * Claims now, in this turn (a local worker whose completion was just submitted), so the claim
+   * lands in the same group commit as that completion.
+   */
+  wakeNow(): void {
+    if (this.stopped) return
+    this.pump()
+  }
+
   wake(): void {
     if (this.stopped || this.scheduled) return
     this.scheduled = true

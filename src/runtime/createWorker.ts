@@ -89,6 +89,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
     onVerdict: (type, verdict) =>
       verdict === 'success' ? breakers.success(type) : verdict === 'failure' ? breakers.failure(type) : breakers.neutral(type),
     onError,
+    onReportSubmitted: () => {
+      if (backend.kind === 'local') loop.wakeNow()
+    },
   }
 
   const launch = (claim: Claim) => {
@@ -111,7 +114,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
     concurrencyPerType: options.concurrencyPerType ?? {},
     leaseMs,
     breakers,
-    runningByType: () => running.byType(),
+    // A local worker's slot is free once its completion is submitted: the claim that refills it
+    // shares the completion's group commit (one commit per round instead of two).
+    runningByType: () => running.byType(backend.kind !== 'local'),
     reporting: () => running.reporting(),
     launch,
     onError: (e) => onError(e, 'claim'),

@@ -21,6 +21,8 @@ export type ExecutionDeps = {
   /** The attempt's verdict for the circuit breaker; given once, as soon as it is known. */
   onVerdict(type: string, verdict: Verdict): void
   onError(error: unknown, during: string): void
+  /** This execution's completion was handed to the backend: its slot is as good as free. */
+  onReportSubmitted?(): void
 }
 
 /**
@@ -159,7 +161,8 @@ export class Execution {
       else await this.progress.flush()
       const { backend, hooks, escalation } = this.d
       const cancelKnown = abortKind(this.controller.signal) === 'cancelled'
-      await report({ backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown }, outcome)
+      const onSubmitted = this.d.onReportSubmitted
+      await report({ backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown, ...(onSubmitted ? { onSubmitted } : {}) }, outcome)
     })().catch((error) => this.d.onError(error, 'report'))
     return this.final
   }

@@ -20,6 +20,11 @@ export type ReportDeps = {
   startedAt: number
   /** The handler was aborted for a cancel request: no need to ask whether there is one. */
   cancelKnown: boolean
+  /**
+   * A success's completion has been handed to the backend (not yet acknowledged). A local worker
+   * claims again right then, so its claim joins the completion's group commit.
+   */
+  onSubmitted?: () => void
 }
 
 /** `PermanentError` / `RetryAfter`, recognised by name too, so a second copy of this module (dist vs src) still works. */
@@ -63,7 +68,9 @@ const reportSuccess = async (d: ReportDeps, result: unknown): Promise<void> => {
   const { backend, hooks, base } = d
   let answer: ReportResult
   try {
-    answer = await backend.complete(base.executionId, result, { runnerId: base.runnerId })
+    const completing = backend.complete(base.executionId, result, { runnerId: base.runnerId })
+    d.onSubmitted?.()
+    answer = await completing
   } catch (error) {
     // The result was refused (not plain JSON, over the size cap): the attempt failed.
     return reportFailure(d, { kind: 'error', error })

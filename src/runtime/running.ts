@@ -54,9 +54,10 @@ export class RunningExecutions {
     return n
   }
 
-  byType(): Map<string, number> {
+  /** Executions by type; without those reporting when `withReporting` is false. */
+  byType(withReporting = true): Map<string, number> {
     const counts = new Map<string, number>()
-    for (const e of this.byId.values()) counts.set(e.task.type, (counts.get(e.task.type) ?? 0) + 1)
+    for (const e of this.byId.values()) if (withReporting || !e.reporting) counts.set(e.task.type, (counts.get(e.task.type) ?? 0) + 1)
     return counts
   }
 

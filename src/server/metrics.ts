@@ -43,7 +43,7 @@ export class Metrics {
   }
 
   /** The text exposition format (version 0.0.4). */
-  render(stats: Stats): string {
+  render(stats: Stats, commits?: { commits: number; events: number }): string {
     const lines: string[] = [
       '# HELP livequeue_tasks Tasks by status and queue.',
       '# TYPE livequeue_tasks gauge',
@@ -57,6 +57,10 @@ export class Metrics {
     counter('livequeue_claims_total', 'Tasks claimed (HTTP claims and in-process workers).', this.claims)
     counter('livequeue_completions_total', 'Executions completed.', this.completions)
     counter('livequeue_failures_total', 'Executions failed (each failed attempt, retried or not).', this.failures)
+    if (commits) {
+      counter('livequeue_commits_total', 'LiveStore commits (group commits) since the host started.', commits.commits)
+      counter('livequeue_events_total', 'Events committed since the host started.', commits.events)
+    }
     lines.push('# HELP livequeue_sse_streams Activity streams (SSE) open now.', '# TYPE livequeue_sse_streams gauge', `livequeue_sse_streams ${this.sseStreams}`)
     counter('livequeue_sse_dropped_total', 'Activity streams closed because the client stopped reading.', this.sseDropped)
     counter('livequeue_sse_refused_total', 'Activity streams refused: the host had its maximum open.', this.sseRefused)

@@ -9,14 +9,35 @@ export const MAX_BATCH_EVENTS = 1_000
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void }
 
-/** A commit handed to LiveStore and not yet acknowledged: its sequence numbers and who waits for it. */
-type InFlight = { firstSeq: number; lastSeq: number; waiters: Waiter[]; settled: boolean }
+/** LiveStore commits made and the events they carried, since the store was opened (`/metrics`, bench). */
+export type CommitTotals = { commits: number; events: number }
+
+
+/**
+ * With a journal, this many commits may be handed to LiveStore before its leader has persisted
+ * the first: each was acknowledged when the journal had it, and the leader takes several pushed
+ * commits in one of its batches. Beyond it, the batch grows until the leader catches up, so a
+ * producer faster than the disk is slowed down instead of filling memory.
+ */
+export const MAX_UNPERSISTED_COMMITS = 4
+
+/**
+ * A commit handed to LiveStore whose leader has not persisted it yet: its sequence numbers, who
+ * waits for its acknowledgement (nobody once it was acknowledged from the journal) and who waits
+ * for it to be persisted (`drain`).
+ */
+type InFlight = { firstSeq: number; lastSeq: number; waiters: Waiter[]; persistWaiters: Array<() => void>; acked: boolean; settled: boolean }
 
 /**
  * Group commit: events from operations issued in the same turn of the event loop go to LiveStore
  * in one `commit` (each commit costs milliseconds of CPU; a batch of 100 costs far less than 100
- * single commits, docs/design.md). Every operation resolves only once its events are persisted:
- * appended to the journal (when the store has one) and taken by LiveStore's leader.
+ * single commits, docs/design.md). Every operation resolves only once its events are durable:
+ * - with a journal (a store on disk): once the journal has them (one `write(2)`, optionally
+ *   `fdatasync`) and LiveStore's session has applied them (so every read sees them). A process
+ *   killed before the leader persisted them gets them back from the journal at the next open.
+ *   Not waiting for the leader (~10 ms per commit here, tens of ms behind a busy worker's commit)
+ *   is what makes an awaited enqueue cost about a millisecond (docs/design.md, "Acknowledgement").
+ * - without one (an in-memory store): once LiveStore's leader has taken them.
  *
  * Reads must see writes: an operation that reads a task written by the open batch calls
  * `flushIfTouched` first, which commits the batch at once (the persistence wait stays shared).
@@ -39,6 +60,8 @@ export class GroupCommit {
     private readonly journal: Journal | null = null,
     /** Told when a journal append fails (true) and when one succeeds again (false). */
     private readonly onJournalError: (failed: boolean, error: StorageUnavailable | null) => void = () => {},
+    /** Shared by the group commits of one queue's successive stores (reopened, rotated). */
+    readonly totals: CommitTotals = { commits: 0, events: 0 },
   ) {}
 
   /** Queues events for the next group commit; resolves once they are on disk. */
@@ -51,10 +74,9 @@ export class GroupCommit {
     // A cap keeps one commit from blocking the event loop for long: 10,000 concurrent enqueues in
     // one commit blocked it for 1.1 s and acknowledged nothing until all were persisted.
     if (this.batch.length >= MAX_BATCH_EVENTS) this.flush()
-    else if (this.inFlight.length === 0) this.scheduleFlush()
-    // While a commit is being persisted, the batch grows until that commit is on disk (see
-    // `flush`): the leader persists one commit after another anyway, so waiting costs the caller
-    // little, and one commit fewer saves its fixed CPU cost (several ms in LiveStore 0.4.0).
+    else if (this.mayCommit()) this.scheduleFlush()
+    // Otherwise the batch grows until the leader has persisted a commit in flight (see
+    // `settle`): one commit fewer saves its fixed CPU cost (several ms in LiveStore 0.4.0).
     return done
   }
 
@@ -113,15 +135,28 @@ export class GroupCommit {
       rejectAll(waiters, error)
       return
     }
+    this.totals.commits++
+    this.totals.events += events.length
     let localHead: string
+    let applied = true
     try {
       localHead = this.store.syncStatus().localHead
     } catch {
+      // The session could not apply the batch (LiveStore shut the store down as it committed,
+      // e.g. a value SQLite refuses): not acknowledged; the store's owner refuses it and reopens.
+      applied = false
       localHead = `e${firstSeq + events.length - 1}`
     }
-    const entry: InFlight = { firstSeq, lastSeq: globalSeq(localHead), waiters, settled: false }
+    const acked = applied && this.journal !== null
+    const entry: InFlight = { firstSeq, lastSeq: globalSeq(localHead), waiters: acked ? [] : waiters, persistWaiters: [], acked, settled: false }
     this.inFlight.push(entry)
+    if (acked) for (const w of waiters) w.resolve()
     this.watch.persisted(localHead).then(() => this.settle(entry))
+  }
+
+  /** Whether another commit may go to LiveStore before the leader persisted the ones in flight. */
+  private mayCommit(): boolean {
+    return this.inFlight.length < (this.journal ? MAX_UNPERSISTED_COMMITS : 1)
   }
 
   private settle(entry: InFlight, error?: unknown): void {
@@ -130,7 +165,8 @@ export class GroupCommit {
     this.inFlight = this.inFlight.filter((e) => e !== entry)
     if (error === undefined) for (const w of entry.waiters) w.resolve()
     else rejectAll(entry.waiters, error)
-    if (this.inFlight.length === 0 && this.batch.length > 0) this.scheduleFlush()
+    for (const persisted of entry.persistWaiters) persisted()
+    if (this.mayCommit() && this.batch.length > 0) this.scheduleFlush()
   }
 
   /** Commits the open batch at the end of this turn of the event loop. */
@@ -144,9 +180,10 @@ export class GroupCommit {
   }
 
   /**
-   * The store failed under us: commits the leader had taken (through sequence number `taken`) are
-   * acknowledged, the journal holds them; every other one is refused and cut from the journal, so
-   * a refused write never reappears. Every later `submit` is refused with `error`.
+   * The store failed under us. Commits acknowledged from the journal stay there and are replayed
+   * into the reopened store. Of the others, those the leader had taken (through sequence number
+   * `taken`) are acknowledged, the journal holds them; every other one is refused and cut from
+   * the journal, so a refused write never reappears. Every later `submit` is refused with `error`.
    */
   fail(error: StorageUnavailable, taken: number): void {
     this.failure = error
@@ -156,16 +193,16 @@ export class GroupCommit {
     this.batch = []
     this.batchWaiters = []
     this.touched.clear()
-    const refused = this.inFlight.filter((e) => e.lastSeq > taken)
+    const refused = this.inFlight.filter((e) => !e.acked && e.lastSeq > taken)
     const firstRefused = refused[0]
     if (firstRefused) this.journal?.dropFrom(firstRefused.firstSeq)
-    for (const entry of [...this.inFlight]) this.settle(entry, entry.lastSeq > taken ? error : undefined)
+    for (const entry of [...this.inFlight]) this.settle(entry, refused.includes(entry) ? error : undefined)
   }
 
   /** Commits what is open and waits until everything committed so far is persisted (or refused). */
   async drain(): Promise<void> {
     this.flush()
-    await Promise.all(this.inFlight.map((e) => new Promise<void>((resolve) => e.waiters.push({ resolve, reject: () => resolve() }))))
+    await Promise.all(this.inFlight.map((e) => new Promise<void>((resolve) => e.persistWaiters.push(resolve))))
   }
 }
 

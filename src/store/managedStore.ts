@@ -3,7 +3,7 @@ import type { QueueSchema } from '../../schema/index.js'
 import { StorageUnavailable } from '../errors.js'
 import { type DirIdentity, dirIdentity, dirRemoved } from './dirIdentity.js'
 import { Gate } from './gate.js'
-import { GroupCommit } from './groupCommit.js'
+import { type CommitTotals, GroupCommit } from './groupCommit.js'
 import { type Journal, lastSeqOf } from './journal.js'
 import type { Lock } from './lockFile.js'
 import { globalSeq, PersistenceWatch } from './persistence.js'
@@ -33,6 +33,7 @@ type Parts = StoreParts
 export class ManagedStore {
   private parts!: Parts
   private health: WriteHealth = { state: 'ok' }
+  readonly commitTotals: CommitTotals = { commits: 0, events: 0 }
   private lastProgressAt = Date.now()
   /** When LiveStore last logged an error (0: not since the store opened). */
   private errorLoggedAt = 0
@@ -144,8 +145,12 @@ export class ManagedStore {
         if (last && lastSeqOf(last) > head) await withTimeout(watch.persisted(store.syncStatus().localHead), STALL_MS, 'replaying the journal')
         this.trackDurability(watch, journal)
       }
-      const group = new GroupCommit(store, watch, journal, (failed, error) =>
-        this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
+      const group = new GroupCommit(
+        store,
+        watch,
+        journal,
+        (failed, error) => this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
+        this.commitTotals,
       )
       void opened.shutDown.then((reason) => this.fault(reason, store))
       return { storeId, store, watch, group, journal }

@@ -3,7 +3,7 @@ import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { type QueueSchema, schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
-import { GroupCommit } from './groupCommit.js'
+import { type CommitTotals, GroupCommit } from './groupCommit.js'
 import { resolveDataDir } from './dataDir.js'
 import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
 import { Journal, journalFile } from './journal.js'
@@ -45,6 +45,8 @@ export type OwnedStore = {
   readonly lock: Lock | null
   /** Whether writes are taken now (`degraded`/`down` after a storage fault, with the error). */
   readonly writeHealth: WriteHealth
+  /** LiveStore commits and events since open, across reopened and rotated stores. */
+  readonly commitTotals: CommitTotals
   onReplaced(listener: () => void): () => void
   /** A command starts (see TaskQueue.useAsync): returns its `leave`, or a promise of it while the store rotates. */
   enter(): (() => void) | Promise<() => void>
@@ -132,6 +134,7 @@ export const adoptStore = (store: Store<any>): OwnedStore => {
     dataDir: null,
     lock: null,
     writeHealth: { state: 'ok' },
+    commitTotals: group.totals,
     // The app owns this store's lifetime: it is never reopened or rotated under the queue.
     onReplaced: () => () => {},
     enter: () => noop,

@@ -27,7 +27,7 @@ export const metricsLive = (deps: ServerDeps) =>
   HttpApiBuilder.group(Api, 'metrics', (handlers) =>
     handlers.handle('metrics', () =>
       Effect.map(call(deps, () => deps.queue.stats()), (stats) =>
-        HttpServerResponse.text(deps.metrics.render(stats), { contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
+        HttpServerResponse.text(deps.metrics.render(stats, deps.queue.owned.commitTotals), { contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
       ),
     ),
   )
