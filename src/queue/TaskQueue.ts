@@ -14,7 +14,8 @@ import { complete } from './complete.js'
 import type { QueueContext } from './context.js'
 import { enqueue, enqueueMany } from './enqueue.js'
 import { type EscalationInput, escalate } from './escalate.js'
-import { expireLeases, requeueStuck } from './expireLeases.js'
+import { expireLeases, nextLeaseDeadline, rearmLeases, requeueStuck } from './expireLeases.js'
+import { LeaseBook } from './leases.js'
 import { type FailOptions, type FailResult, fail } from './fail.js'
 import type { Reporter } from './execution.js'
 import { heartbeat, type LeaseOptions, progress } from './heartbeat.js'
@@ -57,6 +58,7 @@ export class TaskQueue {
       now: opts.now ?? Date.now,
       random: opts.random ?? Math.random,
       maxPayloadBytes: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      leases: new LeaseBook(),
     }
   }
 
@@ -242,6 +244,14 @@ export class TaskQueue {
   /** The reaper: ends executions whose lease passed; their tasks are retried by policy. */
   expireLeases(): Promise<string[]> {
     return this.useAsync((ctx) => expireLeases(ctx))
+  }
+  /** When the reaper next has work: the earliest lease deadline among processing tasks (null: none). */
+  nextLeaseDeadline(): number | null {
+    return this.use((ctx) => nextLeaseDeadline(ctx))
+  }
+  /** The host (re)starts its reaper: every processing task gets a full lease period from now. */
+  rearmLeases(): void {
+    this.use((ctx) => rearmLeases(ctx))
   }
 
   /** Flushes every pending write, shuts the store down (if this queue opened it), releases the lock. */

@@ -1,4 +1,5 @@
 import type { OwnedStore } from '../store/openStore.js'
+import type { LeaseBook } from './leases.js'
 
 type Bind = string | number | null
 
@@ -11,6 +12,8 @@ export type QueueContext = {
   readonly random: () => number
   /** Caps: payload bytes. */
   readonly maxPayloadBytes: number
+  /** Lease deadlines moved by heartbeats, kept in memory (src/queue/leases.ts). */
+  readonly leases: LeaseBook
 }
 
 /** A read-only SQL query over the state tables. */

@@ -23,14 +23,15 @@ export const leaseMsOf = (leaseMs: unknown): number => {
 /**
  * Extends the lease of a running execution. Tells the worker whether a cancel was requested.
  * With `opts.runnerId`, only the runner that claimed the execution may extend it (`NotClaimant`).
+ * Writes nothing: the new deadline is kept in the host's memory (src/queue/leases.ts), so a
+ * running task costs no commit between its claim and its report.
  */
 export const heartbeat = async (ctx: QueueContext, executionId: string, opts: LeaseOptions = {}): Promise<ReportResult> => {
   const leaseMs = leaseMsOf(opts.leaseMs)
-  const { taskId, holder } = lookupExecution(ctx, executionId, opts)
+  const { holder } = lookupExecution(ctx, executionId, opts)
   if (holder === null) return { accepted: false, cancelRequested: false, leaseUntil: null }
-  const at = ctx.now()
-  const leaseUntil = clampTime(at + leaseMs)
-  await ctx.owned.group.submit([events.taskHeartbeat({ taskId, executionId, at, leaseUntil })], [taskId])
+  const leaseUntil = clampTime(ctx.now() + leaseMs)
+  ctx.leases.extend(executionId, leaseUntil)
   return { accepted: true, cancelRequested: holder.cancelRequested === 1, leaseUntil }
 }
 
@@ -53,6 +54,7 @@ export const progress = async (
   if (holder === null) return { accepted: false, cancelRequested: false, leaseUntil: null }
   const at = ctx.now()
   const leaseUntil = clampTime(at + leaseMs)
+  ctx.leases.extend(executionId, leaseUntil)
   await ctx.owned.group.submit(
     [events.taskProgress({ taskId, executionId, at, leaseUntil, progress: fraction, message: message ?? null })],
     [taskId],

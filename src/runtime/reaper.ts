@@ -2,7 +2,11 @@ import { queryDb } from '@livestore/livestore'
 import { Schema } from 'effect'
 import type { TaskQueue } from '../queue/TaskQueue.js'
 
-/** The earliest lease deadline among processing tasks: the only time the reaper has work. */
+/**
+ * The earliest stored lease deadline among processing tasks: it changes when tasks are claimed
+ * or end, which is when the reaper looks again at the deadlines (heartbeats move them in memory,
+ * src/queue/leases.ts).
+ */
 export const earliestLease$ = queryDb(
   {
     query: `SELECT min(leaseUntil) AS leaseUntil FROM workerTasks WHERE status = 'processing'`,
@@ -13,11 +17,13 @@ export const earliestLease$ = queryDb(
 )
 
 /**
- * The lease reaper, without polling: a subscription follows the earliest `leaseUntil` among
- * processing tasks and keeps ONE timer armed just past it; when it fires, `expireLeases()`
- * ends the stalled executions (their tasks retry by policy). Heartbeats move the deadline, so
- * a healthy worker re-arms the timer and the reaper never commits. It also runs once at start,
- * for executions a crashed process left behind.
+ * The lease reaper, without polling: ONE timer armed just past the earliest lease deadline
+ * (`queue.nextLeaseDeadline()`: the stored one, or the later one heartbeats set in memory); when
+ * it fires, `expireLeases()` ends the stalled executions (their tasks retry by policy) and the
+ * timer is armed again. A subscription to the processing tasks re-arms it when tasks are claimed
+ * or end. Heartbeats only move deadlines later, so a healthy worker makes the reaper wake, find
+ * nothing and sleep again, and it never commits. At start every processing task gets a full
+ * lease period (the memory of heartbeats died with the previous process), then one reap runs.
  */
 export class Reaper {
   private timer: NodeJS.Timeout | null = null
@@ -33,11 +39,11 @@ export class Reaper {
   ) {}
 
   async start(): Promise<void> {
+    this.queue.rearmLeases()
     await this.reap()
-    this.unsubscribe = this.queue.subscribe(earliestLease$, (rows) => {
-      const at = rows[0]?.leaseUntil ?? null
+    this.unsubscribe = this.queue.subscribe(earliestLease$, () => {
       // Timers only, never a commit, inside the subscription callback.
-      this.arm(at)
+      this.rearm()
     })
   }
 
@@ -83,8 +89,7 @@ export class Reaper {
   private rearm(): void {
     if (this.unsubscribe === null) return
     try {
-      const rows = this.queue.store.query(earliestLease$) as ReadonlyArray<{ leaseUntil: number | null }>
-      const at = rows[0]?.leaseUntil ?? null
+      const at = this.queue.nextLeaseDeadline()
       this.arm(at, at !== null && at < this.queue.now() ? 1_000 : 0)
     } catch (error) {
       this.onError(error)
