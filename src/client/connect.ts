@@ -34,12 +34,16 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
   return { kind: 'local', dataDir }
 }
 
-/** The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir. */
-export const connect = async (opts: ConnectOptions = {}): Promise<QueueApi> => {
+/**
+ * The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir.
+ * `connect(url)` is `connect({ server: url })`.
+ */
+export const connect = async (target: ConnectOptions | string = {}): Promise<QueueApi> => {
+  const opts: ConnectOptions = typeof target === 'string' ? { server: target } : target
   const transport = chooseTransport(opts)
   if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
-  const { openQueue } = await import('../queue/TaskQueue.js')
+  const { openQueue } = await import('../taskQueue/TaskQueue.js')
   try {
     // A CLI command holds the store for a moment: rotating is the host's job (a sealed epoch left
     // by a crash is still finished on open).

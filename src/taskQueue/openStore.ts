@@ -1,19 +1,20 @@
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
-import { type QueueSchema, schema } from '../../schema/index.js'
+import { schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
-import { GroupCommit } from './groupCommit.js'
-import { resolveDataDir } from './dataDir.js'
+import { GroupCommit } from '../store/groupCommit.js'
+import { resolveDataDir } from '../store/dataDir.js'
 import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
-import { Journal, journalFile } from './journal.js'
-import { acquireLock, type Lock } from './lockFile.js'
-import type { WriteHealth } from './epochPlan.js'
-import { ManagedStore, type OpenedStore } from './managedStore.js'
-import { afterOpen, beforeOpen, openFailed } from './storeGuard.js'
-import { PersistenceWatch } from './persistence.js'
-import { describeShutdown } from './shutdownReason.js'
-import { makeSyncOptions } from '../replica/syncOptions.js'
+import { Journal, journalFile } from '../store/journal.js'
+import { acquireLock } from '../store/lockFile.js'
+import type { OwnedStore } from '../store/ownedStore.js'
+import type { WriteHealth } from '../store/epochPlan.js'
+import { ManagedStore, type OpenedStore } from '../store/managedStore.js'
+import { afterOpen, beforeOpen, openFailed } from '../store/storeGuard.js'
+import { PersistenceWatch } from '../store/persistence.js'
+import { describeShutdown } from '../store/shutdownReason.js'
+import { makeSyncOptions } from '../sync/syncOptions.js'
 import type { AdapterDevtools } from '../devtools/options.js'
 
 export type OpenStoreOptions = {
@@ -33,24 +34,7 @@ export type OpenStoreOptions = {
 
 export { resolveDataDir }
 
-/**
- * A store this process owns, with its group commit and (on disk) its lock. `store` and `group`
- * are the current ones: after a storage fault the store is reopened and both change
- * (`onReplaced`); long-lived subscriptions go through `subscribeLive`.
- */
-export type OwnedStore = {
-  readonly store: Store<QueueSchema>
-  readonly group: GroupCommit
-  readonly dataDir: string | null
-  readonly lock: Lock | null
-  /** Whether writes are taken now (`degraded`/`down` after a storage fault, with the error). */
-  readonly writeHealth: WriteHealth
-  onReplaced(listener: () => void): () => void
-  /** A command starts (see TaskQueue.useAsync): returns its `leave`, or a promise of it while the store rotates. */
-  enter(): (() => void) | Promise<() => void>
-  /** Flushes everything committed, shuts the store down, releases the lock. */
-  close(): Promise<void>
-}
+export type { OwnedStore }
 
 export type { StorageUnavailable, WriteHealth }
 
