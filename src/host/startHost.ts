@@ -1,3 +1,4 @@
+import { removeLocalCredential, writeLocalCredential } from '../auth/localCredential.js'
 import { TokenStore, tokensFile } from '../auth/tokenStore.js'
 import { ValidationError } from '../errors.js'
 import { archiveKeepDays, retentionHook } from '../epochs/retention.js'
@@ -82,9 +83,15 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   let reaper: Reaper | null = null
   const scheduler = new Scheduler(queue, () => {}, (e) => write(`scheduler: ${(e as Error)?.message ?? String(e)}`))
   let server: Server | null = null
+  let localCredential: string | undefined
+  const forgetCredential = () => {
+    if (localCredential && queue.dataDir) removeLocalCredential(queue.dataDir, localCredential)
+  }
   try {
     if (http) {
-      server = await startServer({ queue, ...http, metrics, ready: false })
+      // Written before the lock names the URL: a CLI that finds the host finds its credential too.
+      localCredential = queue.dataDir ? writeLocalCredential(queue.dataDir) : undefined
+      server = await startServer({ queue, ...http, metrics, ready: false, ...(localCredential ? { localCredential } : {}) })
       queue.owned.lock?.setUrl(server.url)
     }
     if (module) {
@@ -107,6 +114,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   } catch (error) {
     await scheduler.stop()
     await server?.close()
+    forgetCredential()
     await queue.close()
     throw error
   }
@@ -149,6 +157,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         await scheduler.stop()
         await server?.close()
         queue.owned.lock?.setUrl(null)
+        forgetCredential()
         await worker?.stop()
         reaper?.stop()
         // Let the log show how the running tasks ended before it stops.
