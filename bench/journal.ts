@@ -12,7 +12,6 @@ import { Journal } from '../src/store/journal.js'
  *   node dist/bench/journal.js
  */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livequeue-journal-'))
-const journal = Journal.open(path.join(dir, 'bench.journal'))
 const task = (i: number): QueuedTask => ({
   id: `01a22f1e-0cc5-7933-8169-${String(i).padStart(12, '0')}`,
   type: 'summarize',
@@ -31,14 +30,19 @@ const task = (i: number): QueuedTask => ({
   escalatedFrom: null,
   createdBy: null,
 })
-const appends = 2_000
-for (const size of [1, 10, 100]) {
-  const events = [{ name: 'v1.TasksQueued', args: { tasks: Array.from({ length: size }, (_, i) => task(i)) } }]
-  const t0 = performance.now()
-  for (let i = 0; i < appends; i++) journal.append({ firstSeq: i + 1, events })
-  const ms = (performance.now() - t0) / appends
-  process.stdout.write(`${size} task(s) per commit: ${(ms * 1000).toFixed(0)} µs per append, ${((ms * 1000) / size).toFixed(1)} µs per task\n`)
-  journal.dropThrough(Number.MAX_SAFE_INTEGER)
+for (const sync of [false, true]) {
+  const journal = Journal.open(path.join(dir, `bench-${sync}.journal`), { sync })
+  const appends = sync ? 300 : 2_000
+  for (const size of [1, 10, 100]) {
+    const events = [{ name: 'v1.TasksQueued', args: { tasks: Array.from({ length: size }, (_, i) => task(i)) } }]
+    const t0 = performance.now()
+    for (let i = 0; i < appends; i++) journal.append({ firstSeq: i + 1, events })
+    const ms = (performance.now() - t0) / appends
+    process.stdout.write(
+      `${sync ? 'fdatasync' : 'no sync  '} ${size} task(s) per commit: ${(ms * 1000).toFixed(0)} µs per append, ${((ms * 1000) / size).toFixed(1)} µs per task\n`,
+    )
+    journal.dropThrough(Number.MAX_SAFE_INTEGER)
+  }
+  journal.close()
 }
-journal.close()
 fs.rmSync(dir, { recursive: true, force: true })

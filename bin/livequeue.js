@@ -1,10 +1,33 @@
 #!/usr/bin/env node
 // The `livequeue` CLI. The TypeScript sources compile to dist/ on `npm install` (prepare) or `npm run build`.
+import { readFileSync } from 'node:fs'
 
 // LiveStore runs development checks unless NODE_ENV is production (a hash of every materializer's
 // output, compared on each event): about 10 % of a commit's CPU (docs/design.md). The host and the
 // CLI are production programs; a user who sets NODE_ENV keeps theirs.
 process.env.NODE_ENV ??= 'production'
 
-const { main } = await import('../dist/src/cli/main.js')
-main(process.argv)
+const args = process.argv.slice(2)
+const help = args.length === 0 || (args.length === 1 && (args[0] === '--help' || args[0] === '-h'))
+
+/**
+ * `livequeue`, `--help`, `-h`: the help text the build rendered from the commands
+ * (scripts/build-help.mjs), wrapped to the terminal. Loading the CLI itself (@effect/cli) takes
+ * ~0.5 s before it prints anything; this takes ~0.05 s.
+ */
+const printBuiltHelp = async () => {
+  let text
+  try {
+    text = readFileSync(new URL('../dist/src/cli/help.txt', import.meta.url), 'utf8')
+  } catch {
+    return false // not built by `npm run build` (tsc alone): the CLI renders it
+  }
+  const { helpWidth, wrapText } = await import('../dist/src/cli/wrap.js')
+  process.stdout.write(`${wrapText(text.replace(/\n$/, ''), helpWidth())}\n`)
+  return true
+}
+
+if (!(help && (await printBuiltHelp()))) {
+  const { main } = await import('../dist/src/cli/main.js')
+  main(process.argv)
+}

@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /**
  * Every expected failure is a tagged error with the fields a caller needs and a message that

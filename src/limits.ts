@@ -23,6 +23,8 @@ export const LATEST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 /** A claim's lease, heartbeat extensions included: 1 ms to 24 h (a worker heartbeats well within it). */
 export const MIN_LEASE_MS = 1
 export const MAX_LEASE_MS = DAY_MS
+/** How long a claim holds its task without a heartbeat. (Default: 2 min) Here, free of LiveStore, for remote workers. */
+export const DEFAULT_LEASE_MS = 120_000
 
 /** A handler's timeout: at most 30 days (a longer job should checkpoint and re-enqueue). */
 export const MAX_TIMEOUT_MS = 30 * DAY_MS

@@ -5,7 +5,7 @@ import { Forbidden, HostUnreachable, Unauthorized } from '../src/client/errors.j
 import { RemoteQueue } from '../src/client/RemoteQueue.js'
 import { sseParser } from '../src/client/sse.js'
 import { QueueClosed, WaitTimedOut } from '../src/errors.js'
-import { openQueue, type TaskQueue } from '../src/queue/TaskQueue.js'
+import { openQueue, type TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import type { ActivityEntry } from '../src/queue/types.js'
 import { type Server, startServer } from '../src/server/index.js'
 import { tempDir } from './helpers/queue.js'

@@ -19,7 +19,7 @@ import {
   MAX_TAGS,
   MAX_TIMEOUT_MS,
 } from '../src/limits.js'
-import type { TaskQueue } from '../src/queue/TaskQueue.js'
+import type { TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import { memoryQueue } from './helpers/queue.js'
 
 /**

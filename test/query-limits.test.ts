@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ValidationError } from '../src/errors.js'
 import { QueryTimedOut } from '../src/query/errors.js'
 import { QUERY_RESULT_BYTE_LIMIT, QUERY_ROW_LIMIT, QUERY_TIMEOUT_MS, QUERY_VALUE_BYTE_LIMIT } from '../src/query/limits.js'
-import { openQueue, type TaskQueue } from '../src/queue/TaskQueue.js'
+import { openQueue, type TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import { snapshot } from './helpers/queue.js'
 import { startTestServer, type TestServer } from './helpers/server.js'
 

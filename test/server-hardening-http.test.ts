@@ -3,7 +3,7 @@ import * as net from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DRAIN_BYTES } from '../src/server/bodyLimit.js'
 import { DEFAULT_MAX_BODY_BYTES } from '../src/server/middleware.js'
-import type { TaskQueue } from '../src/queue/TaskQueue.js'
+import type { TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import { readEvents, startTestServer, type TestServer } from './helpers/server.js'
 
 let t: TestServer

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 import { isRole, type Principal, type Role } from './roles.js'
 
 /**

@@ -1,3 +1,4 @@
+import { readLocalCredential } from '../auth/localCredential.js'
 import { StoreLocked } from '../errors.js'
 import { liveOwner } from '../store/lockFile.js'
 import { resolveDataDir } from '../store/dataDir.js'
@@ -20,8 +21,9 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
 
 /**
  * One process owns a data dir (docs/design.md, fact 2), so: an explicit server wins; else a live host
- * that owns the data dir and serves HTTP (its lock file holds the URL) is gone through; else
- * the store is opened here. A live owner without a URL (a host without HTTP) is left to
+ * that owns the data dir and serves HTTP (its lock file holds the URL) is gone through, with the
+ * local operator's credential the host wrote there when no token was given; else the store is
+ * opened here. A live owner without a URL (a host without HTTP) is left to
  * `openQueue`, which refuses with StoreLocked naming its pid.
  */
 export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
@@ -30,16 +32,20 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
   if (server !== undefined) return { kind: 'remote', url: server, token }
   const dataDir = resolveDataDir(opts.dataDir)
   const owner = liveOwner(dataDir)
-  if (owner?.url) return { kind: 'remote', url: owner.url, token }
+  if (owner?.url) return { kind: 'remote', url: owner.url, token: token ?? readLocalCredential(dataDir) ?? undefined }
   return { kind: 'local', dataDir }
 }
 
-/** The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir. */
-export const connect = async (opts: ConnectOptions = {}): Promise<QueueApi> => {
+/**
+ * The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir.
+ * `connect(url)` is `connect({ server: url })`.
+ */
+export const connect = async (target: ConnectOptions | string = {}): Promise<QueueApi> => {
+  const opts: ConnectOptions = typeof target === 'string' ? { server: target } : target
   const transport = chooseTransport(opts)
   if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
-  const { openQueue } = await import('../queue/TaskQueue.js')
+  const { openQueue } = await import('../taskQueue/TaskQueue.js')
   try {
     // A CLI command holds the store for a moment: rotating is the host's job (a sealed epoch left
     // by a crash is still finished on open).
@@ -47,7 +53,7 @@ export const connect = async (opts: ConnectOptions = {}): Promise<QueueApi> => {
   } catch (error) {
     // A host took the data dir between the look at its lock and the open: go through it.
     if (error instanceof StoreLocked && error.url) {
-      const token = nonEmpty(opts.token) ?? nonEmpty(process.env.LIVEQUEUE_TOKEN)
+      const token = nonEmpty(opts.token) ?? nonEmpty(process.env.LIVEQUEUE_TOKEN) ?? readLocalCredential(transport.dataDir) ?? undefined
       return new RemoteQueue({ url: error.url, ...(token ? { token } : {}) })
     }
     throw error

@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /**
  * Errors only the HTTP transport has. Everything else a host answers is turned back into the

@@ -1,4 +1,4 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ActivityEntry } from '../queue/types.js'
 import type { ActivityStream, ActivityStreamOptions } from './activityStream.js'
 import type { QueueApi } from './QueueApi.js'

@@ -1,5 +1,5 @@
 import { activityHead$ } from '../../schema/queries.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ActivityEntry } from '../queue/types.js'
 import type { ActivityStream, ActivityStreamOptions } from './activityStream.js'
 

@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /** `--devtools` needs packages that are only development dependencies of livequeue. */
 export class DevtoolsUnavailable extends Data.TaggedError('DevtoolsUnavailable')<{ readonly missing: ReadonlyArray<string>; readonly reason: string }> {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { ensureWebSocket } from '../replica/webSocket.js'
+import { ensureWebSocket } from '../sync/webSocket.js'
 import { DevtoolsUnavailable } from './errors.js'
 
 export type DevtoolsOptions = {

@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /** No epoch with this number in the data dir's registry (see `livequeue archive list`). */
 export class EpochNotFound extends Data.TaggedError('EpochNotFound')<{ readonly epoch: number }> {

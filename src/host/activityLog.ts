@@ -1,5 +1,5 @@
 import { followLocal } from '../client/localFollow.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ActivityEntry } from '../queue/types.js'
 
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 23)

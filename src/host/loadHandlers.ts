@@ -1,9 +1,12 @@
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ValidationError } from '../errors.js'
-import type { EscalationRule, Handlers } from '../runtime/index.js'
+import type { EscalationRule, HandlerQueue, Handlers } from '../runtime/types.js'
 
-export type HandlersModule = { handlers: Handlers; escalation?: Record<string, EscalationRule> }
+/** Enqueues example work until the returned function is called (`serve --demo`). */
+export type DemoProducer = (queue: Pick<HandlerQueue, 'enqueueMany'>, log?: (line: string) => void) => () => void
+
+export type HandlersModule = { handlers: Handlers; escalation?: Record<string, EscalationRule>; demo?: DemoProducer }
 
 /**
  * Loads a handlers module: its default export maps task types to handlers; an optional named
@@ -11,7 +14,7 @@ export type HandlersModule = { handlers: Handlers; escalation?: Record<string, E
  */
 export const loadHandlers = async (modulePath: string): Promise<HandlersModule> => {
   const url = pathToFileURL(path.resolve(modulePath)).href
-  let mod: { default?: unknown; escalation?: unknown }
+  let mod: { default?: unknown; escalation?: unknown; demo?: unknown }
   try {
     mod = await import(url)
   } catch (error) {
@@ -24,5 +27,9 @@ export const loadHandlers = async (modulePath: string): Promise<HandlersModule> 
   for (const [type, fn] of Object.entries(handlers)) {
     if (typeof fn !== 'function') throw new ValidationError({ field: 'workers', reason: `${modulePath}: the handler for "${type}" is not a function` })
   }
-  return { handlers: handlers as Handlers, ...(mod.escalation ? { escalation: mod.escalation as Record<string, EscalationRule> } : {}) }
+  return {
+    handlers: handlers as Handlers,
+    ...(mod.escalation ? { escalation: mod.escalation as Record<string, EscalationRule> } : {}),
+    ...(typeof mod.demo === 'function' ? { demo: mod.demo as DemoProducer } : {}),
+  }
 }

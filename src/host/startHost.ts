@@ -1,8 +1,9 @@
-import { startDemoProducer } from '../../workers/demo.js'
+import { removeLocalCredential, writeLocalCredential } from '../auth/localCredential.js'
 import { TokenStore, tokensFile } from '../auth/tokenStore.js'
+import { ValidationError } from '../errors.js'
 import { archiveKeepDays, retentionHook } from '../epochs/retention.js'
 import { resolveDataDir } from '../store/dataDir.js'
-import { openQueue, type TaskQueue } from '../queue/TaskQueue.js'
+import { openQueue, type TaskQueue } from '../taskQueue/TaskQueue.js'
 import { createWorker, type Worker } from '../runtime/index.js'
 import { Reaper } from '../runtime/reaper.js'
 import { Scheduler } from '../scheduler/Scheduler.js'
@@ -21,7 +22,7 @@ export type HostOptions = {
   workers?: string
   /** In-process handler slots. (Default: 3) */
   concurrency?: number
-  /** Enqueue example work every few seconds (for `npm start`). (Default: false) */
+  /** Run the `demo` export of the `workers` module: it enqueues example work (for `npm start`). (Default: false) */
   demo?: boolean
   /** Print the activity stream as it happens. (Default: true) */
   followActivity?: boolean
@@ -61,6 +62,10 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     throw new UnsafeBind({ host: http.host, tokensFile: tokensFile(opts.dataDir) })
   }
   const module = opts.workers ? await loadHandlers(opts.workers) : null
+  // The demo belongs to the example agents, not to the host: it comes with their module.
+  if (opts.demo && !module?.demo) {
+    throw new ValidationError({ field: 'demo', reason: `--demo runs the \`demo\` export of the --workers module; ${opts.workers ?? 'no --workers module was given'}${opts.workers ? ' has none' : ''} (the example agents, ./dist/workers/examples/index.js, have one)` })
+  }
   const devtools = opts.devtools ? await prepareDevtools(opts.devtools) : undefined
   // Archives older than --archive-keep-days are dropped after each rotation and once at start.
   const retention = retentionHook(resolveDataDir(opts.dataDir), 'livequeue', archiveKeepDays(opts.archiveKeepDays), write)
@@ -78,9 +83,15 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   let reaper: Reaper | null = null
   const scheduler = new Scheduler(queue, () => {}, (e) => write(`scheduler: ${(e as Error)?.message ?? String(e)}`))
   let server: Server | null = null
+  let localCredential: string | undefined
+  const forgetCredential = () => {
+    if (localCredential && queue.dataDir) removeLocalCredential(queue.dataDir, localCredential)
+  }
   try {
     if (http) {
-      server = await startServer({ queue, ...http, metrics, ready: false })
+      // Written before the lock names the URL: a CLI that finds the host finds its credential too.
+      localCredential = queue.dataDir ? writeLocalCredential(queue.dataDir) : undefined
+      server = await startServer({ queue, ...http, metrics, ready: false, ...(localCredential ? { localCredential } : {}) })
       queue.owned.lock?.setUrl(server.url)
     }
     if (module) {
@@ -103,6 +114,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   } catch (error) {
     await scheduler.stop()
     await server?.close()
+    forgetCredential()
     await queue.close()
     throw error
   }
@@ -130,7 +142,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
     write('')
     stopFollowing = followActivity(queue, write)
   }
-  if (opts.demo) stopDemo = startDemoProducer(queue, 15_000, write)
+  if (opts.demo && module?.demo) stopDemo = module.demo(queue, write)
   server?.ready()
 
   let stopping: Promise<void> | null = null
@@ -145,6 +157,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         await scheduler.stop()
         await server?.close()
         queue.owned.lock?.setUrl(null)
+        forgetCredential()
         await worker?.stop()
         reaper?.stop()
         // Let the log show how the running tasks ended before it stops.

@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 import { ValidationError } from '../errors.js'
 import type { QueryLimits } from './limits.js'
 import type { QueryFailureKind } from './protocol.js'

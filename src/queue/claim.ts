@@ -3,14 +3,13 @@ import { ELIGIBLE_SQL } from '../../schema/eligible.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
-import { clampTime, MAX_RUNNER_ID_CHARS } from '../limits.js'
+import { clampTime, DEFAULT_LEASE_MS, MAX_RUNNER_ID_CHARS } from '../limits.js'
 import { type QueueContext, select } from './context.js'
 import { leaseMsOf } from './heartbeat.js'
 import { taskFromRow } from './rows.js'
 import type { Claim } from './types.js'
 
-/** How long a claim holds its task without a heartbeat. (Default: 2 min) */
-export const DEFAULT_LEASE_MS = 120_000
+export { DEFAULT_LEASE_MS }
 
 export type ClaimOptions = {
   runnerId: string

@@ -1,4 +1,4 @@
-import type { OwnedStore } from '../store/openStore.js'
+import type { OwnedStore } from '../store/ownedStore.js'
 import type { LeaseBook } from './leases.js'
 
 type Bind = string | number | null

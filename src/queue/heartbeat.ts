@@ -1,7 +1,6 @@
 import { events } from '../../events/index.js'
 import { ValidationError } from '../errors.js'
-import { clampTime, MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MIN_LEASE_MS } from '../limits.js'
-import { DEFAULT_LEASE_MS } from './claim.js'
+import { clampTime, DEFAULT_LEASE_MS, MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MIN_LEASE_MS } from '../limits.js'
 import type { QueueContext } from './context.js'
 import { lookupExecution, type Reporter } from './execution.js'
 import type { ReportResult } from './types.js'

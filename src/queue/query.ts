@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js'
 import { queryError } from '../query/errors.js'
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../query/limits.js'
 import { QueryRunner } from '../query/runner.js'
-import type { OwnedStore } from '../store/openStore.js'
+import type { OwnedStore } from '../store/ownedStore.js'
 import type { QueueContext } from './context.js'
 
 export { QUERY_ROW_LIMIT } from '../query/limits.js'

@@ -3,7 +3,7 @@ import type { ActivityStream, ActivityStreamOptions } from '../client/activitySt
 import { followLocal, type LocalActivityStream } from '../client/localFollow.js'
 import type { ActivityOptions } from '../queue/activity.js'
 import type { Runner } from '../queue/runners.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ActivityEntry, ListOptions, Page, Stats, Task } from '../queue/types.js'
 import type { Schedule } from '../scheduler/types.js'
 import { ReplicaReadOnly } from './errors.js'

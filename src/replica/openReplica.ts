@@ -2,11 +2,11 @@ import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, makeShutdownDeferred, nanoid } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { schema } from '../../schema/index.js'
-import { TaskQueue } from '../queue/TaskQueue.js'
+import { TaskQueue } from '../taskQueue/TaskQueue.js'
 import { followEpochs, type OpenedReplicaStore } from './followEpochs.js'
 import { readOnlyStore } from './readOnlyStore.js'
 import { Replica } from './Replica.js'
-import { makeSyncOptions } from './syncOptions.js'
+import { makeSyncOptions } from '../sync/syncOptions.js'
 
 export type OpenReplicaOptions = {
   /** The sync backend the host pushes to (`livequeue serve --sync-url`), e.g. ws://127.0.0.1:8787. */

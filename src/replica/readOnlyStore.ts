@@ -1,6 +1,6 @@
 import type { Store } from '@livestore/livestore'
 import { GroupCommit } from '../store/groupCommit.js'
-import type { OwnedStore } from '../store/openStore.js'
+import type { OwnedStore } from '../store/ownedStore.js'
 import type { PersistenceWatch } from '../store/persistence.js'
 import { ReplicaReadOnly } from './errors.js'
 

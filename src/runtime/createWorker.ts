@@ -1,4 +1,5 @@
-import { DEFAULT_LEASE_MS } from '../queue/claim.js'
+import { DEFAULT_LEASE_MS } from '../limits.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Claim } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import { CircuitBreakers, DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD } from './circuitBreaker.js'
@@ -6,15 +7,15 @@ import { ClaimLoop } from './claimLoop.js'
 import { Execution, type ExecutionDeps } from './execution.js'
 import { Heartbeats } from './heartbeats.js'
 import { Hooks } from './hooks.js'
-import { localBackend } from './localBackend.js'
 import { validateWorkerOptions } from './options.js'
+import { ValidationError } from '../errors.js'
 import { isHostUnreachable, serverBackend } from './remoteBackend.js'
 import { DEFAULT_RUNNER_HEARTBEAT_MS, defaultRunnerId, RunnerRegistration } from './registry.js'
 import { RunningExecutions } from './running.js'
 import { GracePeriod } from './shutdown.js'
 import type { Worker, WorkerOptions, WorkerState } from './types.js'
 
-export { DEFAULT_HEARTBEAT_MS } from './localBackend.js'
+export { DEFAULT_HEARTBEAT_MS } from './defaults.js'
 /** (Default: 3) */
 export const DEFAULT_CONCURRENCY = 3
 /** The core's claim lease. (Default: 2 min) */
@@ -28,8 +29,12 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000
  * circuit breakers, and shuts down gracefully. The same runtime and handler API on a queue this
  * process owns (`queue`: it also reaps expired leases) and on a host over HTTP (`server`: the
  * host reaps). Nothing runs until `start()`.
+ *
+ * `localBackendOf` builds the backend on a queue this process owns. It is passed in, not imported,
+ * so that this runtime loads without LiveStore: `livequeue` passes `localBackend`
+ * (`runtime/localWorker.ts`); `livequeue/client` passes none and runs remote workers only.
  */
-export const createWorker = (options: WorkerOptions): Worker => {
+export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (queue: TaskQueue) => WorkerBackend): Worker => {
   validateWorkerOptions(options)
   const { handlers } = options
   const types = Object.keys(handlers)
@@ -38,8 +43,12 @@ export const createWorker = (options: WorkerOptions): Worker => {
   const leaseMs = options.leaseMs ?? DEFAULT_WORKER_LEASE_MS
   const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
   const hooks = new Hooks(options.hooks)
+  const localOf = (queue: TaskQueue): WorkerBackend => {
+    if (localBackendOf) return localBackendOf(queue)
+    throw new ValidationError({ field: 'queue', reason: "livequeue/client runs remote workers (`server`, `backend`); import createWorker from 'livequeue' to work on a queue this process opened" })
+  }
   const backend: WorkerBackend =
-    options.backend ?? (options.queue ? localBackend(options.queue) : serverBackend({ server: options.server, token: options.token }, runnerId, hooks))
+    options.backend ?? (options.queue ? localOf(options.queue) : serverBackend({ server: options.server, token: options.token }, runnerId, hooks))
   const inFlight = new Set<Promise<void>>()
   let state: WorkerState = 'idle'
   let stopping: Promise<void> | null = null

@@ -6,8 +6,8 @@ export {
   DEFAULT_BREAKER_COOLDOWN_MS,
   DEFAULT_BREAKER_THRESHOLD,
 } from './circuitBreaker.js'
+export { createWorker } from './localWorker.js'
 export {
-  createWorker,
   DEFAULT_CONCURRENCY,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_SHUTDOWN_GRACE_MS,

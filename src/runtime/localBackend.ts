@@ -1,10 +1,10 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { WorkerBackend } from './backend.js'
+import { DEFAULT_HEARTBEAT_MS } from './defaults.js'
 import { watchCancelRequests, watchPendingWork } from './localSignals.js'
 import { Reaper } from './reaper.js'
 
-/** (Default: 30 s) */
-export const DEFAULT_HEARTBEAT_MS = 30_000
+export { DEFAULT_HEARTBEAT_MS }
 
 const HOLDS_SQL = `SELECT 1 FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`
 

@@ -1,5 +1,5 @@
 import { cancelRequested$, pendingWork$ } from '../../schema/queries.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ExecutionRef, WorkFilter } from './backend.js'
 
 /** The earliest future `processAfter` among pending, unblocked tasks this worker could run. */

@@ -1,6 +1,6 @@
 import { queryDb } from '@livestore/livestore'
 import { Schema } from 'effect'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 
 /**
  * The earliest stored lease deadline among processing tasks: it changes when tasks are claimed

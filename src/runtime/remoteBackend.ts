@@ -3,7 +3,7 @@ import type { EnqueueInput } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import { completionBatcher } from './completionBatch.js'
 import type { Hooks } from './hooks.js'
-import { DEFAULT_HEARTBEAT_MS } from './localBackend.js'
+import { DEFAULT_HEARTBEAT_MS } from './defaults.js'
 import { type BackoffOptions, type ConnectionEvents, Reconnector } from './reconnect.js'
 import { watchActivity } from './remoteSignals.js'
 

@@ -1,4 +1,4 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Worker } from './types.js'
 
 export type HandleSignalsOptions = {

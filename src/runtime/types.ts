@@ -1,4 +1,4 @@
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import type { BreakerSnapshot } from './circuitBreaker.js'

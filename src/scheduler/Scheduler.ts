@@ -1,5 +1,5 @@
 import { schedules$ } from '../../schema/queries.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Fired } from './fire.js'
 
 /** setTimeout's largest delay; a later slot just re-arms when this fires. */

@@ -1,6 +1,7 @@
 import { HttpApiMiddleware, HttpApiSecurity, HttpServerRequest } from '@effect/platform'
 import { Context, Effect, Layer, Schema } from 'effect'
 import { ACCESS, type Access, type Principal } from '../auth/roles.js'
+import { isLocalCredential, LOCAL_OPERATOR } from '../auth/localCredential.js'
 import type { TokenStore } from '../auth/tokenStore.js'
 import { ApiError, apiError, Forbidden, Unauthorized } from './errors.js'
 
@@ -29,6 +30,8 @@ export type AuthPolicy = {
   tokens: TokenStore | null
   /** Bound to a loopback address only: the one case where a host without tokens answers anyone. */
   loopbackOnly: boolean
+  /** The local operator's credential this host wrote into its data dir (auth/localCredential.ts). (Default: none) */
+  localCredential?: string | undefined
 }
 
 const ANONYMOUS: Principal = { name: null, role: 'admin' }
@@ -44,6 +47,8 @@ const DOING: Record<Access, string> = {
 /** Who the request is from and whether they may do `access`: a principal, or the 401/403 to answer. */
 export const authorize = (policy: AuthPolicy, authorization: string | undefined, access: Access): Principal | ApiError => {
   const token = BEARER.exec(authorization ?? '')?.[1]
+  // The data dir's owner, on this machine: an admin, whether or not the host has tokens.
+  if (token !== undefined && isLocalCredential(policy.localCredential, token)) return LOCAL_OPERATOR
   if (policy.tokens === null || !policy.tokens.hasTokens()) {
     if (policy.loopbackOnly && token === undefined) return ANONYMOUS
     // A token that is sent is checked even here: revoking the last token must still refuse it.

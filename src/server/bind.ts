@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /** Loopback addresses: reachable only from this machine. */
 export const isLoopback = (host: string): boolean => {

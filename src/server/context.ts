@@ -1,6 +1,6 @@
 import { HttpServerResponse } from '@effect/platform'
 import { Effect } from 'effect'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import { type ApiError, apiError, fromLibraryError } from './errors.js'
 import type { Lifecycle } from './health.js'
 import type { ClaimWaiters } from './longPoll.js'

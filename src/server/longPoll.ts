@@ -1,6 +1,6 @@
 import { pendingWork$ } from '../../schema/queries.js'
 import type { ClaimOptions } from '../queue/claim.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Claim } from '../queue/types.js'
 
 /** The earliest future `processAfter` among pending, unblocked tasks this claim could take. */

@@ -5,7 +5,7 @@ import { HttpApiBuilder, HttpApiScalar } from '@effect/platform'
 import * as NodeHttpServer from '@effect/platform-node/NodeHttpServer'
 import { Cause, Effect, Exit, Layer, Scope } from 'effect'
 import { TOKENS_FILE, TokenStore } from '../auth/tokenStore.js'
-import type { TaskQueue } from '../queue/TaskQueue.js'
+import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import { Api } from './api.js'
 import { authLayer } from './auth.js'
 import { BodyLimitServer } from './bodyLimit.js'
@@ -46,6 +46,8 @@ export type ServerOptions = {
   ready?: boolean
   /** How long `close()` lets in-flight requests finish. (Default: 10000) */
   graceMs?: number
+  /** Also accept this local operator's credential, as an admin (the host writes it into the data dir). (Default: none) */
+  localCredential?: string
 }
 
 export type Server = {
@@ -91,7 +93,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
 
   const api = HttpApiBuilder.api(Api).pipe(
     Layer.provide([readsLive(deps), produceLive(deps), adminLive(deps), workLive(deps), metricsLive(deps), systemLive(deps)]),
-    Layer.provide(authLayer({ tokens, loopbackOnly })),
+    Layer.provide(authLayer({ tokens, loopbackOnly, localCredential: opts.localCredential })),
   )
   const layer = HttpApiBuilder.serve().pipe(
     Layer.provide(HttpApiScalar.layer({ path: '/api/docs', scalar: { withDefaultFonts: false } })),

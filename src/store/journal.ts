@@ -35,6 +35,8 @@ export class Journal {
   private starts: number[]
 
   private constructor(
+    /** Each append is followed by `fdatasync`: acknowledged writes survive a power loss too. */
+    private readonly sync: boolean,
     readonly file: string,
     fd: number,
     size: number,
@@ -48,7 +50,7 @@ export class Journal {
   }
 
   /** Opens (or creates, mode 0600) the journal; a torn last line from a crash mid-append is cut off. */
-  static open(file: string): Journal {
+  static open(file: string, opts: { sync?: boolean } = {}): Journal {
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
     const records: JournalRecord[] = []
     const starts: number[] = []
@@ -66,7 +68,7 @@ export class Journal {
     }
     const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600)
     if (good !== Buffer.byteLength(text)) fs.ftruncateSync(fd, good)
-    return new Journal(file, fd, good, records, starts)
+    return new Journal(opts.sync ?? false, file, fd, good, records, starts)
   }
 
   /** Records not yet known to be in the event log, oldest first. */
@@ -83,6 +85,7 @@ export class Journal {
     let written = 0
     try {
       while (written < line.length) written += fs.writeSync(this.fd, line, written, line.length - written, this.size + written)
+      if (this.sync) fs.fdatasyncSync(this.fd)
     } catch (error) {
       // A partial line would make every later line unreadable: cut it off (shrinking needs no space).
       try {

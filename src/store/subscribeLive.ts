@@ -1,5 +1,5 @@
 import type { Queryable } from '@livestore/livestore'
-import type { OwnedStore } from './openStore.js'
+import type { OwnedStore } from './ownedStore.js'
 
 /**
  * `store.subscribe` that lasts across a store reopened after a storage fault: on the new store it

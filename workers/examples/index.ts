@@ -20,6 +20,9 @@ const handlers: Handlers = {
 }
 export default handlers
 
+/** What `serve --demo` runs: a round of example work every 15 s. */
+export { startDemoProducer as demo } from './demo.js'
+
 /** Escalation rules for the examples: a `flaky` task that fails for good goes to `human-review`. */
 export const escalation: Record<string, EscalationRule> = {
   flaky: { onFailure: 'human-review', onTimeout: 'human-review' },

@@ -11,7 +11,7 @@ const workers = Options.text('workers').pipe(
   Options.optional,
 )
 const concurrency = boundedInteger('concurrency', 1, 1000, 'In-process handler slots. (Default: 3)').pipe(Options.optional)
-const demo = Options.boolean('demo').pipe(Options.withDescription('Enqueue example work every 15 s (what `npm start` does).'))
+const demo = Options.boolean('demo').pipe(Options.withDescription('Run the demo producer that the --workers module exports as `demo` (the example agents enqueue example work every 15 s: what `npm start` does).'))
 const quiet = Options.boolean('quiet').pipe(Options.withDescription('Do not print the activity stream.'))
 const host = Options.text('host').pipe(
   Options.withPseudoName('ADDRESS'),

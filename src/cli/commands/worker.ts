@@ -45,7 +45,9 @@ export const workerCommand = Command.make('worker', config, (c) =>
     const queues = Option.isSome(c.queues) ? c.queues.value.split(',').map((q) => q.trim()).filter((q) => q !== '') : undefined
     const failed = (error: unknown) => new CommandFailed({ error, json: false })
     const { loadHandlers } = yield* Effect.promise(() => import('../../host/loadHandlers.js'))
-    const { createWorker, onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/index.js'))
+    // The remote runtime only: a worker process talks HTTP and never loads LiveStore.
+    const { createRemoteWorker: createWorker } = yield* Effect.promise(() => import('../../runtime/remoteWorker.js'))
+    const { onShutdownSignals } = yield* Effect.promise(() => import('../../runtime/signals.js'))
     const { logWorker } = yield* Effect.promise(() => import('../../runtime/workerLog.js'))
     const module = yield* Effect.tryPromise({ try: () => loadHandlers(c.workers), catch: failed })
     const worker = yield* Effect.try({

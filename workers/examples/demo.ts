@@ -1,5 +1,5 @@
-import type { TaskQueue } from '../src/queue/TaskQueue.js'
-import type { EnqueueInput } from '../src/queue/types.js'
+import type { DemoProducer } from '../../src/host/loadHandlers.js'
+import type { EnqueueInput } from '../../src/queue/types.js'
 
 const DOCUMENT =
   'Event sourcing keeps every change as an event. The current state is a fold over the events. ' +
@@ -14,10 +14,11 @@ const round = (n: number): EnqueueInput[] => [
 ]
 
 /**
- * `serve --demo`: enqueues a round of example work now and every `everyMs`, so a fresh
- * `npm start` shows the example agents busy. Returns a function that stops it.
+ * `serve --demo` (the `demo` export of this handlers module): enqueues a round of example work
+ * now and every `everyMs`, so a fresh `npm start` shows the example agents busy. Returns a
+ * function that stops it.
  */
-export const startDemoProducer = (queue: TaskQueue, everyMs = 15_000, log: (line: string) => void = () => {}): (() => void) => {
+export const startDemoProducer: DemoProducer = (queue, log = () => {}, everyMs = 15_000) => {
   let n = 0
   const enqueueRound = () => {
     queue.enqueueMany(round(n++)).then(

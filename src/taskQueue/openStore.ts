@@ -1,19 +1,20 @@
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
-import { type QueueSchema, schema } from '../../schema/index.js'
+import { schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
-import { type CommitTotals, GroupCommit } from './groupCommit.js'
-import { resolveDataDir } from './dataDir.js'
+import { GroupCommit } from '../store/groupCommit.js'
+import { resolveDataDir } from '../store/dataDir.js'
 import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
-import { Journal, journalFile } from './journal.js'
-import { acquireLock, type Lock } from './lockFile.js'
-import type { WriteHealth } from './epochPlan.js'
-import { ManagedStore, type OpenedStore } from './managedStore.js'
-import { afterOpen, beforeOpen, openFailed } from './storeGuard.js'
-import { PersistenceWatch } from './persistence.js'
-import { describeShutdown } from './shutdownReason.js'
-import { makeSyncOptions } from '../replica/syncOptions.js'
+import { Journal, journalFile } from '../store/journal.js'
+import { acquireLock } from '../store/lockFile.js'
+import type { OwnedStore } from '../store/ownedStore.js'
+import type { WriteHealth } from '../store/epochPlan.js'
+import { ManagedStore, type OpenedStore } from '../store/managedStore.js'
+import { afterOpen, beforeOpen, openFailed } from '../store/storeGuard.js'
+import { PersistenceWatch } from '../store/persistence.js'
+import { describeShutdown } from '../store/shutdownReason.js'
+import { makeSyncOptions } from '../sync/syncOptions.js'
 import type { AdapterDevtools } from '../devtools/options.js'
 
 export type OpenStoreOptions = {
@@ -29,30 +30,17 @@ export type OpenStoreOptions = {
   devtools?: AdapterDevtools
   /** When an fs store rotates into a new epoch (docs/design.md, "Epochs"). (Default: 50,000 events (`LIVEQUEUE_EPOCH_EVENTS`), 10,000 finished tasks or 7 days) */
   epochs?: EpochOptions
+  /**
+   * `fdatasync` the journal on every group commit, so acknowledged writes survive a power loss or
+   * kernel crash, not only a process crash (LiveStore's own files are never synced). Costs one
+   * disk flush per commit (bench/README.md, "Journal"). (Default: `$LIVEQUEUE_FSYNC` = 1, else false)
+   */
+  fsync?: boolean
 }
 
 export { resolveDataDir }
 
-/**
- * A store this process owns, with its group commit and (on disk) its lock. `store` and `group`
- * are the current ones: after a storage fault the store is reopened and both change
- * (`onReplaced`); long-lived subscriptions go through `subscribeLive`.
- */
-export type OwnedStore = {
-  readonly store: Store<QueueSchema>
-  readonly group: GroupCommit
-  readonly dataDir: string | null
-  readonly lock: Lock | null
-  /** Whether writes are taken now (`degraded`/`down` after a storage fault, with the error). */
-  readonly writeHealth: WriteHealth
-  /** LiveStore commits and events since open, across reopened and rotated stores. */
-  readonly commitTotals: CommitTotals
-  onReplaced(listener: () => void): () => void
-  /** A command starts (see TaskQueue.useAsync): returns its `leave`, or a promise of it while the store rotates. */
-  enter(): (() => void) | Promise<() => void>
-  /** Flushes everything committed, shuts the store down, releases the lock. */
-  close(): Promise<void>
-}
+export type { OwnedStore }
 
 export type { StorageUnavailable, WriteHealth }
 
@@ -102,7 +90,8 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
     )
     return { store, shutDown }
   }
-  const openJournal = (storeId: string): Journal | null => (dataDir === null ? null : Journal.open(journalFile(dataDir, storeId)))
+  const fsync = options.fsync ?? process.env.LIVEQUEUE_FSYNC === '1'
+  const openJournal = (storeId: string): Journal | null => (dataDir === null ? null : Journal.open(journalFile(dataDir, storeId), { sync: fsync }))
   try {
     // An fs store rotates into epochs (src/epochs): the registry says which store is current.
     const epochs = dataDir === null ? null : makeEpochPlan({ dataDir, base, ...(options.epochs ?? {}) })
