@@ -72,9 +72,9 @@ describe('a remote worker batches the completions of one turn', () => {
         calls.push('complete')
         return client.complete(id, result, by)
       },
-      completeMany: (items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string }>) => {
+      completeAndClaim: (items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string }>) => {
         calls.push(`completeMany(${items.length})`)
-        return client.completeMany(items)
+        return client.completeAndClaim(items)
       },
     }
     const complete = completionBatcher(counted, (request) => request())
@@ -92,6 +92,39 @@ describe('a remote worker batches the completions of one turn', () => {
     await client.close()
   })
 
+  it('with the claim loop\'s claim, the completions and the next claim are one request and one commit', async () => {
+    t = await startTestServer()
+    const [a, b] = await claimThree(t)
+    const parent = a!.task.id
+    const child = await t.queue.enqueue({ type: 'job', priority: 10, dependsOn: [parent] })
+    await t.queue.enqueue({ type: 'job', priority: 1 })
+    const client = new RemoteQueue({ url: t.url })
+    const requests: string[] = []
+    const counted = {
+      complete: (id: string, result?: unknown, by?: { runnerId?: string }) => {
+        requests.push('complete')
+        return client.complete(id, result, by)
+      },
+      completeAndClaim: (items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string }>, claim?: { runnerId: string; limit?: number }) => {
+        requests.push(`completions(${items.length}) + claim(${claim?.limit ?? 0})`)
+        return client.completeAndClaim(items, claim)
+      },
+    }
+    const launched: string[] = []
+    const complete = completionBatcher(counted, (request) => request())
+    complete.lendClaims({ claim: () => ({ runnerId: 'r', limit: 2 }), claimed: (claims) => launched.push(...claims.map((c) => c.task.id)) })
+    const commitsBefore = t.queue.owned.commitTotals.commits
+    const answers = await Promise.all([complete(a!.executionId, 'A', { runnerId: 'r' }), complete(b!.executionId, 'B', { runnerId: 'r' })])
+    expect(requests).toEqual(['completions(2) + claim(2)'])
+    expect(t.queue.owned.commitTotals.commits - commitsBefore).toBe(1)
+    expect(answers.map((x) => x.accepted)).toEqual([true, true])
+    // The claim saw the completions: the dependent they unblocked came first, by its priority.
+    expect(launched[0]).toBe(child.id)
+    expect(launched).toHaveLength(2)
+    expect((await t.queue.get(child.id)).runnerId).toBe('r')
+    await client.close()
+  })
+
   it('falls back to one request each when the host refuses the batch as a whole', async () => {
     t = await startTestServer()
     const [a, b] = await claimThree(t)
@@ -102,7 +135,7 @@ describe('a remote worker batches the completions of one turn', () => {
         calls.push('complete')
         return client.complete(id, result, by)
       },
-      completeMany: async () => {
+      completeAndClaim: async () => {
         calls.push('completeMany')
         throw new Error('RouteNotFound')
       },

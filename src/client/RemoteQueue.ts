@@ -171,13 +171,28 @@ export class RemoteQueue implements QueueApi {
    * execution's ReportResult, or the error `complete` would have thrown for it.
    */
   async completeMany(items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string | undefined }>): Promise<Array<ReportResult | Error>> {
+    return (await this.completeAndClaim(items)).results
+  }
+  /**
+   * `completeMany`, and with `claim`, a claim in the same request and commit for the slots these
+   * completions free (it never waits). The claims come back beside the results.
+   */
+  async completeAndClaim(
+    items: ReadonlyArray<{ executionId: string; result?: unknown; runnerId?: string | undefined }>,
+    claim?: Omit<RemoteClaimOptions, 'waitMs'>,
+  ): Promise<{ results: Array<ReportResult | Error>; claims: Claim[] }> {
     const completions = items.map(({ executionId, result, runnerId }) => ({
       executionId,
       ...(runnerId === undefined ? {} : { runnerId }),
       ...(result === undefined ? {} : { result }),
     }))
-    const { results } = await this.call<{ results: Array<ReportResult | { error: unknown }> }>('POST', '/api/completions', { body: { completions } })
-    return results.map((r) => ('error' in r ? decodeError(`${this.url}/api/completions`, 400, r) : r))
+    const answer = await this.call<{ results: Array<ReportResult | { error: unknown }>; claims?: Claim[] }>('POST', '/api/completions', {
+      body: { completions, ...(claim ? { claim } : {}) },
+    })
+    return {
+      results: answer.results.map((r) => ('error' in r ? decodeError(`${this.url}/api/completions`, 400, r) : r)),
+      claims: answer.claims ?? [],
+    }
   }
   fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/fail`, { body: { error: toErrorInfo(error), ...opts } })

@@ -7,6 +7,14 @@ import type { RunnerInfo } from '../queue/runners.js'
 import type { BreakerRow, Claim, ReportResult, Task } from '../queue/types.js'
 import type { HandlerQueue } from './types.js'
 
+/** What a batch of reports asks for and does with the claims sent along with it. */
+export type ReportClaims = {
+  /** The claim for the slots the reporting executions free, or null when none should be made. */
+  claim(): (ClaimOptions & { runnerId: string }) | null
+  /** Tasks claimed with a batch: launched before the reports resolve, so no slot is counted twice. */
+  claimed(claims: ReadonlyArray<Claim>): void
+}
+
 /** A task the runtime should look at, and its execution when the source knows which one. */
 export type ExecutionRef = { taskId: string; executionId: string | null }
 
@@ -73,6 +81,11 @@ export interface WorkerBackend {
    * try, then they fail). Nothing to do for a local backend.
    */
   giveUp(): void
+  /**
+   * Over HTTP: the claim loop lends the completion batches a claim for the slots they free, so a
+   * round (completions + next claim) is one request and one commit on the host.
+   */
+  claimWithReports?(claims: ReportClaims): void
   /** After the worker stopped: closes what the backend opened itself (a local queue is the caller's to close). */
   close(): Promise<void>
 }

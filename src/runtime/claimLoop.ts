@@ -14,8 +14,8 @@ export type ClaimLoopDeps = {
   concurrencyPerType: Record<string, number>
   leaseMs: number
   breakers: CircuitBreakers
-  /** Executions holding a slot, by type. */
-  runningByType(): Map<string, number>
+  /** Executions holding a slot, by type; without those reporting when `withReporting` is false. */
+  runningByType(withReporting?: boolean): Map<string, number>
   /** How many of them have finished their handler and are reporting. (Default: none) */
   reporting?(): number
   launch(claim: Claim): void
@@ -132,17 +132,35 @@ export class ClaimLoop {
     }
   }
 
+  /**
+   * Over HTTP: the claim a batch of completions carries for the slots it frees (the reporting
+   * executions count as free), or null. Never a waiting claim; slots it leaves empty are claimed
+   * as usual once the reports are answered.
+   */
+  claimForReports(): (ReturnType<ClaimLoop['claimOptions']> & { runnerId: string }) | null {
+    if (this.stopped || this.d.backend.claimWaitMs === 0) return null
+    const shape = this.nextShape({ forReports: true })
+    return shape === null ? null : this.claimOptions(shape.types, shape.limit, 0)
+  }
+
+  /** Tasks claimed along with a batch of completions (launched even when stopping: they are ours now). */
+  launchClaimed(claims: ReadonlyArray<Claim>): void {
+    this.launchAll(claims)
+  }
+
   /** The types to claim now and how many, or null when nothing fits. */
-  private nextShape(): { types: string[]; limit: number } | null {
+  private nextShape(opts: { forReports?: boolean } = {}): { types: string[]; limit: number } | null {
     const { concurrency, concurrencyPerType, breakers } = this.d
-    const byType = this.d.runningByType()
+    const forReports = opts.forReports === true
+    const byType = forReports ? this.d.runningByType(false) : this.d.runningByType()
     let running = 0
     for (const n of byType.values()) running += n
     if (running >= concurrency) return null
     // Over HTTP, a slot freed while other executions are still reporting waits for them: their
     // slots free within a round trip, and one claim for all of them costs the host one request
     // and one commit instead of one each (e2e-remote: ~2.4 tasks per claim before, with 5 slots).
-    if (this.d.backend.claimWaitMs > 0 && (this.d.reporting?.() ?? 0) > 0) return null
+    // The reports themselves carry a claim for those slots (`claimForReports`).
+    if (!forReports && this.d.backend.claimWaitMs > 0 && (this.d.reporting?.() ?? 0) > 0) return null
     let reserved = 0
     const covered = new Set<string>()
     for (const w of this.waiting) {
@@ -160,6 +178,7 @@ export class ClaimLoop {
       limit = Math.min(limit, room)
     }
     if (types.length === 0) return null
+    if (limit <= 0 && forReports) return null
     if (limit <= 0) {
       // A type has room, but waiting claims for other types hold every free slot (say a
       // half-open breaker's trial while a claim waits for the other types). Take them back:

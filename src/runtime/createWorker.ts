@@ -125,11 +125,13 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
     breakers,
     // A local worker's slot is free once its completion is submitted: the claim that refills it
     // shares the completion's group commit (one commit per round instead of two).
-    runningByType: () => running.byType(backend.kind !== 'local'),
+    runningByType: (withReporting) => running.byType(withReporting ?? backend.kind !== 'local'),
     reporting: () => running.reporting(),
     launch,
     onError: (e) => onError(e, 'claim'),
   })
+
+  backend.claimWithReports?.({ claim: () => loop.claimForReports(), claimed: (claims) => loop.launchClaimed(claims) })
 
   const shutdown = async (): Promise<void> => {
     hooks.emit('worker:stopping', { runnerId, running: running.size })

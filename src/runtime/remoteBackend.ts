@@ -69,6 +69,7 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
     // Cancel requests arrive on the activity stream, so heartbeats only keep leases alive.
     defaultHeartbeatMs: DEFAULT_HEARTBEAT_MS,
     now: () => client.now(),
+    claimWithReports: (claims) => completions.lendClaims(claims),
     async claim(claimOpts, signal) {
       if (signal?.aborted) return []
       if (signal === undefined) return net.retry(() => client.claim(claimOpts))

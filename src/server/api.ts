@@ -148,10 +148,15 @@ export const work = HttpApiGroup.make('work')
   .add(
     HttpApiEndpoint.post('completeMany', '/api/completions')
       .setPayload(In.CompletionsInput)
-      .addSuccess(Schema.Struct({ results: Schema.Array(Schema.Union(S.ReportResult, Schema.Struct({ error: E.ErrorDetail }))) }))
+      .addSuccess(
+        Schema.Struct({
+          results: Schema.Array(Schema.Union(S.ReportResult, Schema.Struct({ error: E.ErrorDetail }))),
+          claims: Schema.optional(Schema.Array(S.Claim)),
+        }),
+      )
       .annotate(
         OpenApi.Description,
-        'Completes several executions in one request and one commit (a remote worker sends the completions of one turn together). Each result is the ReportResult that POST /api/executions/{id}/complete would answer, or { error } with the error that route would answer; one refused completion does not stop the others.',
+        'Completes several executions in one request and one commit (a remote worker sends the completions of one turn together). Each result is the ReportResult that POST /api/executions/{id}/complete would answer, or { error } with the error that route would answer; one refused completion does not stop the others. With `claim`, the same commit also claims up to `claim.limit` tasks for the slots the completions free (tasks those completions unblock included), answered as `claims`; it never waits.',
       ),
   )
   .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound).addError(E.Conflict))

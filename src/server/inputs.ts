@@ -118,6 +118,11 @@ export const CompletionsInput = Schema.Struct({
     Schema.minItems(1),
     Schema.maxItems(1000),
   ),
+  claim: Schema.optional(
+    ClaimInput.pipe(Schema.omit('waitMs')).annotations({
+      description: 'claim this many tasks again in the same commit, for the slots these completions free (never waits)',
+    }),
+  ),
 }).annotations({ identifier: 'CompletionsInput', ...strict })
 
 export const ErrorInput = Schema.Struct({

@@ -38,14 +38,19 @@ export const workLive = (deps: ServerDeps) => {
       )
       .handle('completeMany', ({ payload }) =>
         respond(deps, async () => {
-          // All started in this turn, so the group commit puts them in one commit.
-          const settled = await Promise.allSettled(payload.completions.map((c) => queue.complete(c.executionId, c.result, { runnerId: c.runnerId })))
-          const results = settled.map((s) => {
+          // All started in this turn, the claim last, so the group commit puts them in one commit
+          // and the claim sees the completions (a worker's round: one request, one commit).
+          const completing = Promise.allSettled(payload.completions.map((c) => queue.complete(c.executionId, c.result, { runnerId: c.runnerId })))
+          const claiming = payload.claim ? queue.claim(payload.claim) : null
+          const results = (await completing).map((s) => {
             if (s.status === 'rejected') return { error: fromLibraryError(s.reason).error }
             if (s.value.accepted) metrics.completed()
             return s.value
           })
-          return { results }
+          if (claiming === null) return { results }
+          const claims = await claiming
+          for (const c of claims) metrics.claimed(c.task)
+          return { results, claims }
         }),
       )
       .handle('fail', ({ path, payload: { error, ...opts } }) =>
