@@ -1,4 +1,5 @@
 import type { OwnedStore } from '../store/openStore.js'
+import type { TaskTypes } from '../tasks/registry.js'
 
 type Bind = string | number | null
 
@@ -11,6 +12,8 @@ export type QueueContext = {
   readonly random: () => number
   /** Caps: payload bytes. */
   readonly maxPayloadBytes: number
+  /** Declared task types: their defaults and payload schemas apply at enqueue (src/tasks/). */
+  readonly taskTypes: TaskTypes
 }
 
 /** A read-only SQL query over the state tables. */

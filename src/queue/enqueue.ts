@@ -58,8 +58,11 @@ export const enqueueMany = async (
   // An escalation's payload wraps the original one (≤ the caps) in { original, error, … }: one
   // level and at most an error report's size more, so a task at the caps can still escalate.
   const allowance = extra.escalatedFrom === undefined ? {} : { payloadAllowance: ESCALATION_ALLOWANCE }
+  // A declared type's defaults and payload schema; an escalation's payload is the queue's own wrapper.
+  const declared = (input: unknown, index: number) =>
+    extra.escalatedFrom === undefined ? ctx.taskTypes.prepare(input, many ? `[${index}].` : '') : input
   const planned = inputs.map((input, index) =>
-    validateEnqueueInput(input, { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
+    validateEnqueueInput(declared(input, index), { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
   )
   const at = (i: number, field: string) => (many ? `[${i}].${field}` : field)
 

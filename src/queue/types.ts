@@ -2,8 +2,9 @@ import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
 import type { ExecutionStatus } from '../../schema/taskExecutions.js'
 import type { TaskStatus } from '../../schema/workerTasks.js'
 import type { BackoffInput } from '../retry/backoff.js'
+import type { UnhandledType } from './unhandledTypes.js'
 
-export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus }
+export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus, UnhandledType }
 
 /** Named priorities; any integer 0–100 is allowed too. Higher runs first. */
 export const PRIORITIES = { critical: 10, high: 7, normal: 5, low: 3 } as const
@@ -133,6 +134,8 @@ export type Stats = {
   oldestPendingAgeMs: number | null
   /** Circuit breakers of running workers that are not closed, and any that changed recently. */
   breakers: BreakerRow[]
+  /** Types with pending tasks that no worker has registered for a while ("no worker handles X"), most pending first. */
+  unhandledTypes: UnhandledType[]
 }
 
 export type BreakerRow = {

@@ -116,6 +116,14 @@ export const Stats = Schema.Struct({
       reopensAt: NullableMs,
     }),
   ),
+  unhandledTypes: Schema.Array(
+    Schema.Struct({
+      type: Schema.String,
+      pending: Schema.Number,
+      lastSeenAt: NullableMs.annotations({ description: 'when a worker for this type was last seen; null if none ever was' }),
+      unhandledForMs: Schema.Number,
+    }),
+  ).annotations({ description: 'types with pending tasks that no worker has registered for a minute or more' }),
 }).annotations({ identifier: 'Stats' })
 
 export const ReportResult = Schema.Struct({
