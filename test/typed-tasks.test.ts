@@ -19,7 +19,7 @@ const summarize = defineTask({
 })
 
 // Compile-time checks (`npm run typecheck` covers test/): a wrong payload or result does not compile.
-export const typeChecks = (queue: TaskQueue, ctxQueue: HandlerQueue) => {
+const typeChecks = (queue: TaskQueue, ctxQueue: HandlerQueue) => {
   // @ts-expect-error text must be a string
   void summarize.enqueue(queue, { text: 1 })
   // @ts-expect-error text is required
@@ -37,6 +37,10 @@ export const typeChecks = (queue: TaskQueue, ctxQueue: HandlerQueue) => {
 }
 
 describe('typed tasks', () => {
+  it('type checks: never run, compiled by npm run typecheck (each @ts-expect-error must be an error)', () => {
+    expect(typeof typeChecks).toBe('function')
+  })
+
   it('enqueue checks and encodes the payload and applies the defaults under the options', async () => {
     const { queue } = await memoryQueue()
     const task = await summarize.enqueue(queue, { text: 'a b', due: new Date('2030-01-02T03:04:05Z') }, { tags: ['mine'] })
