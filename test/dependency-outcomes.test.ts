@@ -83,6 +83,26 @@ describe('dependency outcomes', () => {
     await queue.close()
   })
 
+  it('a running dependency cancelled: its dependents end cancelled when the handler stops or fails', async () => {
+    const { queue } = await memoryQueue()
+    await queue.enqueueMany([
+      { id: 'a', type: 'step' },
+      { id: 'b', type: 'middle', dependsOn: ['a'] },
+      { id: 'x', type: 'other' },
+      { id: 'y', type: 'middle', dependsOn: ['x'] },
+    ])
+    const a = await claimType(queue, 'step')
+    await queue.cancel('a')
+    expect((await queue.get('b')).status).toBe('pending') // only asked to cancel: a is still running
+    await queue.confirmCancelled('a', a.executionId)
+    expect(await queue.get('b')).toMatchObject({ status: 'cancelled', cancelReason: 'dependency a (step) was cancelled' })
+    const x = await claimType(queue, 'other')
+    await queue.cancel('x')
+    await queue.fail(x.executionId, new Error('aborted'))
+    expect(await queue.get('y')).toMatchObject({ status: 'cancelled', cancelReason: 'dependency x (other) was cancelled' })
+    await queue.close()
+  })
+
   it('a lease that expires on the last attempt fails the task for good and cancels its dependents', async () => {
     const { queue, clock } = await memoryQueue()
     await queue.enqueueMany([
