@@ -21,6 +21,11 @@ export const QueuedTask = Schema.Struct({
   escalatedFrom: Schema.NullOr(Schema.String),
   /** Who enqueued it (an HTTP token's name), for producers who may cancel or retry only their own. */
   createdBy: Schema.NullOr(Schema.String),
+  /**
+   * `run`: the task runs even if a dependency fails for good or is cancelled (its handler sees
+   * which one in `ctx.dependencies`). Absent means `cancel`: it is cancelled with the reason.
+   */
+  onDependencyFailure: Schema.optional(Schema.Literal('cancel', 'run')),
 })
 export type QueuedTask = typeof QueuedTask.Type
 

@@ -8,7 +8,9 @@ export type TaskStatus = typeof TaskStatus.Type
  * One row per task. JSON columns hold text; times are ms since the epoch.
  * `claimRank` is `100 - priority`: LiveStore indexes cannot say DESC, so storing the rank lets
  * one ascending index (status, claimRank, createdAt, id) serve the ordering contract directly.
- * `blockedBy` counts dependencies not yet completed; the TaskCompleted materializer decrements it.
+ * `blockedBy` counts dependencies not yet settled (`taskDependencies.settled = 0`): a completion
+ * settles its dependents' rows, and so does a failure or cancel for dependents that `run` anyway
+ * (schema/materializers/dependencyOutcome.ts).
  */
 export const workerTasks = State.SQLite.table({
   name: 'workerTasks',
@@ -42,6 +44,10 @@ export const workerTasks = State.SQLite.table({
     escalatedFrom: State.SQLite.text({ nullable: true }),
     escalatedTo: State.SQLite.text({ nullable: true }),
     createdBy: State.SQLite.text({ nullable: true }),
+    /** What a dependency that fails for good or is cancelled does to this task: `cancel` it (transitively) or let it `run`. */
+    onDependencyFailure: State.SQLite.text({ default: 'cancel' }),
+    /** Why the queue cancelled it (a dependency failed or was cancelled); null for a cancel by hand. */
+    cancelReason: State.SQLite.text({ nullable: true }),
   },
   indexes: [
     // The next-task query: pending tasks in claim order.

@@ -73,6 +73,7 @@ const oldEpoch = async () => {
     { id: 'grandchild', type: 'b', dependsOn: ['child'] },
     { id: 'dead', type: 'dead', maxAttempts: 1 },
     { id: 'onDead', type: 'b', dependsOn: ['dead'] },
+    { id: 'onDeadAnyway', type: 'b', dependsOn: ['dead', 'dep2'], onDependencyFailure: 'run' },
     { id: 'cancelDep', type: 'b' },
     { id: 'onCancelled', type: 'b', dependsOn: ['cancelDep'] },
     { id: 'cancelled', type: 'b' },
@@ -147,18 +148,20 @@ describe('epoch seed', () => {
     expect(allRows(fresh)).toEqual(liveRows(old))
 
     const taskIds = rows(fresh, 'SELECT id FROM workerTasks ORDER BY id').map((r) => r.id)
-    for (const gone of ['dep1', 'done', 'cancelled', 'cancelDep']) expect(taskIds).not.toContain(gone)
-    for (const kept of ['dead', 'running', 'runCancel', 'retrying', 'child', 'onDead', 'onCancelled', 'future', 'slowq']) expect(taskIds).toContain(kept)
+    // Dependents of the dead letter and of the cancelled task were cancelled with them (issue 15).
+    for (const gone of ['dep1', 'done', 'cancelled', 'cancelDep', 'onDead', 'onCancelled']) expect(taskIds).not.toContain(gone)
+    for (const kept of ['dead', 'running', 'runCancel', 'retrying', 'child', 'onDeadAnyway', 'future', 'slowq']) expect(taskIds).toContain(kept)
     expect(rows(fresh, `SELECT count(*) AS n FROM workerTasks WHERE metadata LIKE '%"schedule"%'`)[0]?.n).toBe(0)
-    // The dependency rows: the completed dep1 is left out, the others are kept.
-    expect(rows(fresh, 'SELECT taskId, dependsOnId FROM taskDependencies ORDER BY taskId, dependsOnId')).toEqual([
-      { taskId: 'child', dependsOnId: 'dep2' },
-      { taskId: 'grandchild', dependsOnId: 'child' },
-      { taskId: 'onCancelled', dependsOnId: 'cancelDep' },
-      { taskId: 'onDead', dependsOnId: 'dead' },
+    // The dependency rows: the completed dep1 is left out, the others are kept, settled or not.
+    expect(rows(fresh, 'SELECT taskId, dependsOnId, settled FROM taskDependencies ORDER BY taskId, dependsOnId')).toEqual([
+      { taskId: 'child', dependsOnId: 'dep2', settled: 0 },
+      { taskId: 'grandchild', dependsOnId: 'child', settled: 0 },
+      { taskId: 'onDeadAnyway', dependsOnId: 'dead', settled: 1 },
+      { taskId: 'onDeadAnyway', dependsOnId: 'dep2', settled: 0 },
     ])
     // Values that only the copy can have: lease, execution, attempts, cancel request, last error, blockedBy.
     const t = (id: string) => rows(fresh, `SELECT * FROM workerTasks WHERE id = '${id}'`)[0] as Record<string, unknown>
+    expect(t('onDeadAnyway')).toMatchObject({ status: 'pending', blockedBy: 1, onDependencyFailure: 'run' })
     expect(t('runCancel')).toMatchObject({ status: 'processing', cancelRequested: 1, runnerId: 'r1' })
     expect(t('running').leaseUntil).toBe(rows(old, `SELECT leaseUntil FROM workerTasks WHERE id = 'running'`)[0]?.leaseUntil)
     expect(t('retrying')).toMatchObject({ status: 'pending', attempts: 1 })
@@ -237,7 +240,7 @@ describe('epoch seed', () => {
     clock.advance(2_000)
     const [first, firstNew] = await both((q) => q.claim({ runnerId: 'r9', limit: 100 }))
     expect(ids(firstNew)).toEqual(ids(first))
-    expect(ids(firstNew)).toEqual(['p-crit', 'child', 'retrying', 'p-norm1', 'p-norm2', 'p-norm0', 'p-low'])
+    expect(ids(firstNew)).toEqual(['p-crit', 'child', 'onDeadAnyway', 'retrying', 'p-norm1', 'p-norm2', 'p-norm0', 'p-low'])
     expect(firstNew.map((c) => c.attempt)).toEqual(first.map((c) => c.attempt))
     expect(firstNew.find((c) => c.task.id === 'retrying')?.attempt).toBe(2)
 
@@ -245,13 +248,13 @@ describe('epoch seed', () => {
     const childNew = firstNew.find((c) => c.task.id === 'child')!
     await fresh.complete(childNew.executionId, 'ok')
     expect(ids(await fresh.claim({ runnerId: 'r9', limit: 100 }))).toEqual(['grandchild'])
-    // A dependent of a cancelled task still waits; a dependent of a dead letter waits until it is retried and completes.
-    expect((await fresh.get('onCancelled')).status).toBe('pending')
+    // The dead letter retried and completed in the new store releases nothing twice: its
+    // run-anyway dependent's row was settled when it failed.
     await fresh.retry('dead')
     const [deadRun] = await fresh.claim({ runnerId: 'r9', types: ['dead'] })
     expect(deadRun?.attempt).toBe(1)
     await fresh.complete(deadRun!.executionId, 'revived')
-    expect(ids(await fresh.claim({ runnerId: 'r9', limit: 100 }))).toEqual(['onDead'])
+    expect(ids(await fresh.claim({ runnerId: 'r9', limit: 100 }))).toEqual([])
 
     // The paused queue stays paused until resumed; the future task comes when due.
     clock.advance(2 * HOUR)

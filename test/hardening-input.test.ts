@@ -53,7 +53,7 @@ const http = async (host: Host, method: string, route: string, body?: unknown) =
 /** What the host holds, read through its API (stats without the age, which moves with the clock). */
 const state = async (host: Host) => {
   const list = (await http(host, 'GET', '/api/tasks?limit=1000')).body
-  const { oldestPendingAgeMs: _, ...stats } = (await http(host, 'GET', '/api/stats')).body
+  const { oldestPendingAgeMs: _, unhandledTypes: _unhandled, ...stats } = (await http(host, 'GET', '/api/stats')).body
   const activity = (await http(host, 'GET', '/api/activity?limit=1000')).body
   return JSON.stringify({ list, stats, activity })
 }

@@ -163,7 +163,7 @@ describe('task transitions', () => {
     await queue.close()
   })
 
-  it('a handler that completes after a cancel request ends cancelled, and its dependents stay blocked', async () => {
+  it('a handler that completes after a cancel request ends cancelled, and its dependents are cancelled too', async () => {
     const { queue } = await memoryQueue()
     const task = await queue.enqueue({ id: 'parent', type: 't' })
     await queue.enqueue({ id: 'child', type: 't', dependsOn: ['parent'] })
@@ -173,7 +173,7 @@ describe('task transitions', () => {
     const got = await queue.get(task.id)
     expect(got).toMatchObject({ status: 'cancelled', result: null })
     expect(got.executions?.[0]).toMatchObject({ status: 'cancelled', result: 'finished anyway' })
-    expect((await queue.get('child')).blockedBy).toBe(1)
+    expect(await queue.get('child')).toMatchObject({ status: 'cancelled', blockedBy: 1, cancelReason: 'dependency parent (t) was cancelled' })
     expect(await queue.claim({ runnerId: 'r' })).toEqual([])
     await queue.close()
   })

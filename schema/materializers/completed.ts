@@ -1,11 +1,13 @@
 import type { CompletedTask } from '../../events/task.js'
+import { CANCELLED_COMPLETION_ROOTS, dependencyOutcomeWrites } from './dependencyOutcome.js'
 import { type SqlWrite, write } from './sql.js'
 
 /**
  * The SQL for `TaskCompleted` and `TasksCompleted`. Per completion: only the execution that still
  * holds its task (processing, same executionId: the fencing token) counts; a late one is kept in
  * the activity stream as `completion-ignored`. A cancel requested while the handler ran wins: the
- * task ends `cancelled` (the result stays on the execution) and its dependents stay blocked.
+ * task ends `cancelled` (the result stays on the execution) and its dependents are cancelled or
+ * released like after any cancel (./dependencyOutcome.ts).
  * The group commit never puts two completions of one task in one event (src/store/coalesce.ts),
  * so evaluating every guard against the state before the event equals applying them in order.
  */
@@ -44,11 +46,19 @@ export const completedWrites = (completions: ReadonlyArray<CompletedTask>): SqlW
       `WITH ${DONE}, unblocking AS (
          SELECT dep.taskId AS taskId, count(*) AS n FROM done d
          JOIN workerTasks t ON t.id = d.taskId AND d.current AND t.cancelRequested = 0
-         JOIN taskDependencies dep ON dep.dependsOnId = d.taskId GROUP BY dep.taskId)
+         JOIN taskDependencies dep ON dep.dependsOnId = d.taskId AND dep.settled = 0 GROUP BY dep.taskId)
        UPDATE workerTasks SET blockedBy = blockedBy - u.n FROM unblocking u WHERE workerTasks.id = u.taskId`,
       binds,
       'workerTasks',
     ),
+    write(
+      `WITH ${DONE}
+       UPDATE taskDependencies SET settled = 1 FROM done d JOIN workerTasks t ON t.id = d.taskId AND d.current AND t.cancelRequested = 0
+       WHERE taskDependencies.dependsOnId = d.taskId AND taskDependencies.settled = 0`,
+      binds,
+      'taskDependencies',
+    ),
+    ...dependencyOutcomeWrites(CANCELLED_COMPLETION_ROOTS, binds, completions.reduce((latest, c) => Math.max(latest, c.at), 0)),
     write(
       `WITH ${DONE}
        UPDATE workerTasks SET status = CASE WHEN cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END,

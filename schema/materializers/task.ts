@@ -3,6 +3,7 @@ import type { events } from '../../events/index.js'
 import { claimedWrites } from './claimed.js'
 import { nextClaimedWrites } from './nextClaimed.js'
 import { completedWrites } from './completed.js'
+import { CANCELLED_ROOTS, dependencyOutcomeWrites, FAILED_EXECUTION_ROOTS } from './dependencyOutcome.js'
 import { queuedWrites } from './queued.js'
 import { activityRow, json, write } from './sql.js'
 
@@ -98,6 +99,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
                 ELSE $outcome || ': ' || $message || CASE WHEN t.cancelRequested = 1 THEN ' (cancelled)' WHEN $retryAt IS NULL THEN ' (no retry left: dead-lettered)' ELSE ' (retry scheduled)' END END`,
           { outcome: e.outcome, retryAt: e.retryAt, message: e.error.message },
         ),
+        ...dependencyOutcomeWrites(FAILED_EXECUTION_ROOTS, { taskId: e.taskId, executionId: e.executionId, retryAt: e.retryAt }, e.at),
         write(
           `UPDATE taskExecutions SET status = CASE WHEN (SELECT cancelRequested FROM workerTasks WHERE id = $taskId) = 1 THEN 'cancelled' ELSE $outcome END,
              finishedAt = $at, error = $error, durationMs = $at - startedAt
@@ -129,6 +131,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
           { retryAt: e.retryAt },
           IS_CURRENT,
         ),
+        ...dependencyOutcomeWrites(FAILED_EXECUTION_ROOTS, { taskId: e.taskId, executionId: e.executionId, retryAt: e.retryAt }, e.at),
         write(
           `UPDATE taskExecutions SET status = 'expired', finishedAt = $at, error = $error, durationMs = $at - startedAt
            WHERE id = $executionId AND status = 'running' AND ${IS_CURRENT}`,
@@ -166,6 +169,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
       const summary = `CASE t.status WHEN 'pending' THEN 'cancelled before it ran' WHEN 'failed' THEN 'dead letter discarded' ELSE 'cancelled while running' END`
       return [
         activityRow(b, `'cancelled'`, summary, {}, guard),
+        ...dependencyOutcomeWrites(CANCELLED_ROOTS, { taskId: e.taskId, executionId: e.executionId }, e.at),
         write(
           `UPDATE taskExecutions SET status = 'cancelled', finishedAt = $at, durationMs = $at - startedAt
            WHERE id = $executionId AND status = 'running' AND ${IS_CURRENT}`,
@@ -196,7 +200,8 @@ export const taskMaterializers = (ev: TaskEvents) =>
       return [
         activityRow(b, `'retried'`, `'retried by hand from ' || t.status`, {}, `t.${guard}`),
         write(
-          `UPDATE workerTasks SET status = 'pending', attempts = 0, processAfter = $at, updatedAt = $at, finishedAt = NULL, cancelRequested = 0
+          `UPDATE workerTasks SET status = 'pending', attempts = 0, processAfter = $at, updatedAt = $at, finishedAt = NULL, cancelRequested = 0,
+             cancelReason = NULL
            WHERE id = $taskId AND ${guard}`,
           b,
           'workerTasks',

@@ -13,7 +13,7 @@ import { type EpochRow, type EpochSeeded, events } from '../../events/index.js'
  *   task is left out: `blockedBy` already counts that dependency as done and the row can never
  *   fire again; carried without its (archived) task, it would let a new task that reuses the id
  *   unblock the dependent a second time. Rows towards cancelled, failed or missing tasks are
- *   carried as they are (the dependent waits, as it did);
+ *   carried as they are, with `settled` (a dependent that runs anyway was released once already);
  * - every `queues`, `schedules` (with `lastSlotAt`: no slot fires twice), `circuitBreakers` and
  *   `runners` row.
  *

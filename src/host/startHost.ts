@@ -70,6 +70,8 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   // Archives older than --archive-keep-days are dropped after each rotation and once at start.
   const retention = retentionHook(resolveDataDir(opts.dataDir), 'livequeue', archiveKeepDays(opts.archiveKeepDays), write)
   const queue = await openQueue({
+    // The module's declared task types: enqueues of them (library, CLI, HTTP) are checked here.
+    ...(module ? { tasks: module.tasks } : {}),
     epochs: { afterRotation: retention },
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.syncUrl ? { syncUrl: opts.syncUrl } : {}),
@@ -136,6 +138,7 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
       ? `  workers: ${worker.types.join(', ')} (concurrency ${opts.concurrency ?? 3}, runner ${worker.runnerId})`
       : '  workers: none (give --workers ./handlers.js to run tasks here)',
   )
+  if (queue.taskTypes.length > 0) write(`  typed:   ${queue.taskTypes.map((d) => d.type).join(', ')} (payloads checked at enqueue)`)
   if (opts.demo) write('  demo:    enqueueing example work every 15 s')
   write('  stop:    Ctrl-C (waits for running tasks; press again to abort them)')
   if (opts.followActivity !== false) {

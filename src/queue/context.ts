@@ -1,4 +1,5 @@
 import type { OwnedStore } from '../store/ownedStore.js'
+import type { TaskTypes } from '../tasks/registry.js'
 import type { LeaseBook } from './leases.js'
 
 type Bind = string | number | null
@@ -14,6 +15,8 @@ export type QueueContext = {
   readonly maxPayloadBytes: number
   /** Lease deadlines moved by heartbeats, kept in memory (src/queue/leases.ts). */
   readonly leases: LeaseBook
+  /** Declared task types: their defaults and payload schemas apply at enqueue (src/tasks/). */
+  readonly taskTypes: TaskTypes
 }
 
 /** A read-only SQL query over the state tables. */

@@ -1,8 +1,9 @@
 import { events } from '../../events/index.js'
-import { DependencyCycle, ValidationError } from '../errors.js'
+import { ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
 import { MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_STACK_CHARS, MAX_ERROR_TYPE_CHARS } from '../limits.js'
 import { type QueueContext, select } from './context.js'
+import { checkDependencies } from './dependencies.js'
 import { taskFromRow } from './rows.js'
 import type { EnqueueInput, Task } from './types.js'
 import { type QueuedPayload, validateEnqueueInput } from './validateInput.js'
@@ -30,6 +31,8 @@ export const taskFromQueued = (p: QueuedPayload): Task => ({
   updatedAt: p.createdAt,
   attempts: 0,
   blockedBy: p.dependsOn.length,
+  onDependencyFailure: p.onDependencyFailure ?? 'cancel',
+  cancelReason: null,
   result: null,
   lastError: null,
   currentExecutionId: null,
@@ -55,8 +58,11 @@ export const enqueueMany = async (
   // An escalation's payload wraps the original one (≤ the caps) in { original, error, … }: one
   // level and at most an error report's size more, so a task at the caps can still escalate.
   const allowance = extra.escalatedFrom === undefined ? {} : { payloadAllowance: ESCALATION_ALLOWANCE }
+  // A declared type's defaults and payload schema; an escalation's payload is the queue's own wrapper.
+  const declared = (input: unknown, index: number) =>
+    extra.escalatedFrom === undefined ? ctx.taskTypes.prepare(input, many ? `[${index}].` : '') : input
   const planned = inputs.map((input, index) =>
-    validateEnqueueInput(input, { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
+    validateEnqueueInput(declared(input, index), { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
   )
   const at = (i: number, field: string) => (many ? `[${i}].${field}` : field)
 
@@ -110,38 +116,4 @@ export const enqueueMany = async (
 export const enqueue = async (ctx: QueueContext, input: EnqueueInput, extra: { createdBy?: string } = {}): Promise<Task> => {
   const [task] = await enqueueMany(ctx, [input], extra)
   return task as Task
-}
-
-/** Every dependency exists (in the store or in this batch) and the batch adds no cycle. */
-const checkDependencies = (
-  ctx: QueueContext,
-  fresh: ReadonlyArray<QueuedPayload>,
-  batchIds: ReadonlyMap<string, number>,
-  at: (i: number, field: string) => string,
-) => {
-  const outside = [...new Set(fresh.flatMap((p) => p.dependsOn.filter((d) => !batchIds.has(d))))]
-  if (outside.length > 0) {
-    const found = new Set(
-      select<{ id: string }>(ctx, 'SELECT id FROM workerTasks WHERE id IN (SELECT value FROM json_each($ids))', {
-        ids: JSON.stringify(outside),
-      }).map((r) => r.id),
-    )
-    fresh.forEach((p, i) => {
-      const missing = p.dependsOn.find((d) => !batchIds.has(d) && !found.has(d))
-      if (missing !== undefined) {
-        throw new ValidationError({ field: at(i, 'dependsOn'), reason: `no task with id ${missing}; depend only on existing tasks` })
-      }
-    })
-  }
-  // Existing tasks cannot depend on new ones, so a cycle can only run through this batch.
-  const state = new Map<string, 'visiting' | 'done'>()
-  const visit = (id: string, path: string[]) => {
-    if (state.get(id) === 'done') return
-    if (state.get(id) === 'visiting') throw new DependencyCycle({ path: [...path.slice(path.indexOf(id)), id] })
-    state.set(id, 'visiting')
-    const index = batchIds.get(id)
-    for (const dep of index === undefined ? [] : (fresh[index]?.dependsOn ?? [])) visit(dep, [...path, id])
-    state.set(id, 'done')
-  }
-  for (const p of fresh) visit(p.id, [])
 }

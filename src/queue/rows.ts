@@ -21,6 +21,8 @@ export const taskFromRow = (row: WorkerTaskRow): Task => ({
   timeoutMs: row.timeoutMs,
   dependsOn: parse(row.dependsOn),
   blockedBy: row.blockedBy,
+  onDependencyFailure: row.onDependencyFailure === 'run' ? 'run' : 'cancel',
+  cancelReason: row.cancelReason ?? null,
   idempotencyKey: row.idempotencyKey,
   tags: parse(row.tags),
   metadata: parse(row.metadata),

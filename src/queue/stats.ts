@@ -1,6 +1,7 @@
 import { TaskStatus } from '../../schema/workerTasks.js'
 import { type QueueContext, select, selectOne } from './context.js'
 import type { BreakerRow, Stats, StatusCounts } from './types.js'
+import { unhandledTypes } from './unhandledTypes.js'
 
 const zero = (): StatusCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 })
 
@@ -43,5 +44,5 @@ export const stats = (ctx: QueueContext): Stats => {
     `SELECT b.runnerId, b.type, b.state, b.consecutiveFailures, b.changedAt, b.reopensAt FROM circuitBreakers b
      JOIN runners r ON r.id = b.runnerId WHERE r.status = 'running' AND b.state != 'closed' ORDER BY b.changedAt`,
   )
-  return { byStatus, byQueue, byType, byPriority, oldestPendingAgeMs, breakers }
+  return { byStatus, byQueue, byType, byPriority, oldestPendingAgeMs, breakers, unhandledTypes: unhandledTypes(ctx, byType) }
 }

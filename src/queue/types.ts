@@ -2,12 +2,16 @@ import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
 import type { ExecutionStatus } from '../../schema/taskExecutions.js'
 import type { TaskStatus } from '../../schema/workerTasks.js'
 import type { BackoffInput } from '../retry/backoff.js'
+import type { UnhandledType } from './unhandledTypes.js'
 
-export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus }
+export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus, UnhandledType }
 
 /** Named priorities; any integer 0–100 is allowed too. Higher runs first. */
 export const PRIORITIES = { critical: 10, high: 7, normal: 5, low: 3 } as const
 export type PriorityName = keyof typeof PRIORITIES
+
+/** What a dependency that fails for good or is cancelled does to a task that depends on it. */
+export type OnDependencyFailure = 'cancel' | 'run'
 
 export type EnqueueInput = {
   /** What kind of work: the worker handler that runs it. */
@@ -28,6 +32,12 @@ export type EnqueueInput = {
   timeoutMs?: number
   /** Task ids that must all complete before this one runs. (Default: none) */
   dependsOn?: ReadonlyArray<string>
+  /**
+   * When a dependency fails for good or is cancelled: `cancel` this task too (with the reason,
+   * and its own dependents after it), or `run` it anyway (its handler sees every dependency's
+   * status in `ctx.dependencies`). (Default: cancel)
+   */
+  onDependencyFailure?: OnDependencyFailure
   /** A second enqueue with the same key returns the first task, marked `deduplicated`. */
   idempotencyKey?: string
   /** Named queue; queues are paused and resumed as a whole. (Default: "default") */
@@ -68,8 +78,11 @@ export type Task = {
   backoff: BackoffPolicy
   timeoutMs: number | null
   dependsOn: string[]
-  /** Dependencies not completed yet. */
+  /** Dependencies not settled yet (not completed; or, under `onDependencyFailure: 'run'`, not ended). */
   blockedBy: number
+  onDependencyFailure: OnDependencyFailure
+  /** Why the queue cancelled it ("dependency … failed"); null when it was not cancelled by the queue. */
+  cancelReason: string | null
   idempotencyKey: string | null
   tags: string[]
   metadata: Record<string, unknown>
@@ -121,6 +134,8 @@ export type Stats = {
   oldestPendingAgeMs: number | null
   /** Circuit breakers of running workers that are not closed, and any that changed recently. */
   breakers: BreakerRow[]
+  /** Types with pending tasks that no worker has registered for a while ("no worker handles X"), most pending first. */
+  unhandledTypes: UnhandledType[]
 }
 
 export type BreakerRow = {

@@ -98,6 +98,11 @@ export const EnqueueInputSchema = Schema.Struct({
   dependsOn: Schema.optional(
     Schema.Array(Schema.String).pipe(Schema.maxItems(MAX_DEPENDENCIES, { message: () => `dependsOn may list at most ${MAX_DEPENDENCIES} tasks` })),
   ),
+  onDependencyFailure: Schema.optional(
+    Schema.Literal('cancel', 'run').annotations({
+      message: () => ({ message: 'onDependencyFailure must be cancel or run', override: true }),
+    }),
+  ),
   idempotencyKey: Schema.optional(
     Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256, { message: () => 'idempotencyKey must be 1–256 characters' })),
   ),
@@ -168,6 +173,8 @@ export const validateEnqueueInput = (
     metadata: JSON.parse(metadataJson),
     escalatedFrom: null,
     createdBy: null,
+    // Only `run` travels in the event: absent means `cancel`, and older events replay unchanged.
+    ...(i.onDependencyFailure === 'run' ? { onDependencyFailure: 'run' as const } : {}),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Claim, ReportResult, Task } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
+import { type DependencyOutcome, readDependencies } from './dependencies.js'
 import { type AbortReasonKind, abortKind, TaskAborted } from './errors.js'
 import type { Heartbeats } from './heartbeats.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
@@ -67,7 +68,8 @@ export class Execution {
     let outcome: Outcome
     try {
       if (this.controller.signal.aborted) throw this.controller.signal.reason
-      outcome = { kind: 'success', result: await this.handler(this.task, this.context()) }
+      const dependencies = this.task.dependsOn.length === 0 ? [] : await readDependencies((id) => this.d.backend.queue.get(id), this.task)
+      outcome = { kind: 'success', result: await this.handler(this.task, this.context(dependencies)) }
     } catch (error) {
       outcome = { kind: 'error', error }
     }
@@ -106,7 +108,7 @@ export class Execution {
     await this.finish({ kind: 'interrupted' })
   }
 
-  private context(): HandlerContext {
+  private context(dependencies: ReadonlyArray<DependencyOutcome>): HandlerContext {
     return {
       task: this.task,
       executionId: this.executionId,
@@ -118,6 +120,7 @@ export class Execution {
         else console.log(`[${this.task.type} ${this.task.id} #${this.attempt}] ${message}`)
       },
       queue: this.d.backend.queue,
+      dependencies,
     }
   }
 

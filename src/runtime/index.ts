@@ -13,6 +13,7 @@ export {
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_WORKER_LEASE_MS,
 } from './createWorker.js'
+export { type DependencyOutcome, readDependencies } from './dependencies.js'
 export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './errors.js'
 export type { HookName, TaskHookEvent, WorkerHooks } from './hooks.js'
 export { localBackend } from './localBackend.js'

@@ -2,6 +2,7 @@ import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Task } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import type { BreakerSnapshot } from './circuitBreaker.js'
+import type { DependencyOutcome } from './dependencies.js'
 import type { WorkerHooks } from './hooks.js'
 
 /**
@@ -33,6 +34,12 @@ export type HandlerContext<P = unknown> = {
   log(message: string): void
   /** The queue, narrowed: enqueue follow-up work, read other tasks. */
   readonly queue: HandlerQueue
+  /**
+   * The tasks in `task.dependsOn`, in that order, with their status and result (read once,
+   * before the handler starts; empty without dependencies). All `completed`, unless the task was
+   * enqueued with `onDependencyFailure: 'run'`: then the ones that failed or were cancelled say so.
+   */
+  readonly dependencies: ReadonlyArray<DependencyOutcome>
 }
 
 /** A handler: a plain async function. Its return value (plain JSON) is the task's result. */

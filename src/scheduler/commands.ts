@@ -32,7 +32,8 @@ const template = (ctx: QueueContext, task: ScheduleTask): TaskTemplate => {
     if (task && field in task) throw new ValidationError({ field: `task.${field}`, reason: 'a schedule sets this itself; leave it out' })
   }
   // Not the schedule's own fields: `task.delay` etc. are refused above, and the caps apply as at enqueue.
-  const p = validateEnqueueInput(task, {
+  // A declared type's defaults and payload schema, as at enqueue: a bad payload is refused now, not at every fire.
+  const p = validateEnqueueInput(ctx.taskTypes.prepare(task, 'task.'), {
     maxPayloadBytes: ctx.maxPayloadBytes,
     // Each fire adds schedule, slot and missedSlots to the metadata: leave room, or a fire would be refused.
     maxMetadataBytes: MAX_METADATA_BYTES - SCHEDULE_METADATA_RESERVE_BYTES,

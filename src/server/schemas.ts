@@ -46,7 +46,13 @@ export const Task = Schema.Struct({
   backoff: BackoffPolicy,
   timeoutMs: Schema.NullOr(Schema.Number),
   dependsOn: Schema.Array(Schema.String),
-  blockedBy: Schema.Number.annotations({ description: 'dependencies not completed yet' }),
+  blockedBy: Schema.Number.annotations({ description: 'dependencies not settled yet (not completed, or not ended for onDependencyFailure run)' }),
+  onDependencyFailure: Schema.Literal('cancel', 'run').annotations({
+    description: 'when a dependency fails for good or is cancelled: cancel this task too, or run it anyway',
+  }),
+  cancelReason: Schema.NullOr(Schema.String).annotations({
+    description: 'why the queue cancelled it (a dependency failed or was cancelled); null otherwise',
+  }),
   idempotencyKey: Schema.NullOr(Schema.String),
   tags: Schema.Array(Schema.String),
   metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
@@ -110,6 +116,14 @@ export const Stats = Schema.Struct({
       reopensAt: NullableMs,
     }),
   ),
+  unhandledTypes: Schema.Array(
+    Schema.Struct({
+      type: Schema.String,
+      pending: Schema.Number,
+      lastSeenAt: NullableMs.annotations({ description: 'when a worker for this type was last seen; null if none ever was' }),
+      unhandledForMs: Schema.Number,
+    }),
+  ).annotations({ description: 'types with pending tasks that no worker has registered for a minute or more' }),
 }).annotations({ identifier: 'Stats' })
 
 export const ReportResult = Schema.Struct({

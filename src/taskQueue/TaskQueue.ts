@@ -5,6 +5,8 @@ import { type Fired, fireDue } from '../scheduler/fire.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
 import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore, type WriteHealth } from './openStore.js'
 import { subscribeLive } from '../store/subscribeLive.js'
+import type { TaskDefinition } from '../tasks/defineTask.js'
+import { TaskTypes } from '../tasks/registry.js'
 import { type ArchiveSource, activityWithArchive, getWithArchive, listWithArchive } from '../epochs/queueArchive.js'
 import { type ActivityOptions, activity, activityFloor } from '../queue/activity.js'
 import { recordBreaker } from '../queue/breakers.js'
@@ -41,6 +43,8 @@ export type OpenQueueOptions = OpenStoreOptions & {
   random?: () => number
   /** Largest payload or result, in bytes of JSON. (Default: 1 MiB) */
   maxPayloadBytes?: number
+  /** Declared task types (`defineTask`): defaults and payload schemas applied at enqueue. (Default: none) */
+  tasks?: Iterable<TaskDefinition>
 }
 
 /**
@@ -52,14 +56,30 @@ export class TaskQueue {
   private closed = false
   private readonly ctx: QueueContext
 
-  constructor(readonly owned: OwnedStore, opts: Pick<OpenQueueOptions, 'now' | 'random' | 'maxPayloadBytes'> = {}) {
+  constructor(readonly owned: OwnedStore, opts: Pick<OpenQueueOptions, 'now' | 'random' | 'maxPayloadBytes' | 'tasks'> = {}) {
+    const taskTypes = new TaskTypes()
+    taskTypes.register(opts.tasks ?? [])
     this.ctx = {
       owned,
       now: opts.now ?? Date.now,
       random: opts.random ?? Math.random,
       maxPayloadBytes: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       leases: new LeaseBook(),
+      taskTypes,
     }
+  }
+
+  /**
+   * Declares task types (made by `defineTask`): every enqueue of one of them, from the library,
+   * the CLI or HTTP, gets its default options and has its payload checked against its schema.
+   */
+  registerTasks(definitions: Iterable<TaskDefinition>): void {
+    this.ctx.taskTypes.register(definitions)
+  }
+
+  /** The declared task types. */
+  get taskTypes(): ReadonlyArray<TaskDefinition> {
+    return this.ctx.taskTypes.list()
   }
 
   /** The LiveStore store underneath (for one-shot reads and devtools; it changes when a failed store is reopened). */

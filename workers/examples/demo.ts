@@ -1,5 +1,6 @@
 import type { DemoProducer } from '../../src/host/loadHandlers.js'
 import type { EnqueueInput } from '../../src/queue/types.js'
+import { researchTask, summarizeTask } from './tasks.js'
 
 const DOCUMENT =
   'Event sourcing keeps every change as an event. The current state is a fold over the events. ' +
@@ -8,8 +9,8 @@ const DOCUMENT =
 
 /** One round of example work: a summary, a research fan-out, a flaky call. */
 const round = (n: number): EnqueueInput[] => [
-  { type: 'summarize', payload: { text: DOCUMENT.repeat(4 + (n % 5)), chunkSize: 200, thinkMs: 800 }, tags: ['demo'] },
-  { type: 'research', payload: { topic: ['event sourcing', 'LiveStore', 'task queues', 'AI agents'][n % 4], thinkMs: 2_000 }, priority: 'high', tags: ['demo'] },
+  summarizeTask.input({ text: DOCUMENT.repeat(4 + (n % 5)), chunkSize: 200, thinkMs: 800 }, { tags: ['demo'] }),
+  researchTask.input({ topic: ['event sourcing', 'LiveStore', 'task queues', 'AI agents'][n % 4] as string, thinkMs: 2_000 }, { tags: ['demo'] }),
   { type: 'flaky', payload: { failTimes: n % 3 === 2 ? 5 : 1 }, maxAttempts: 3, backoff: { strategy: 'exponential', baseMs: 500 }, tags: ['demo'] },
 ]
 

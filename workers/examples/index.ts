@@ -1,20 +1,26 @@
 import type { EscalationRule, Handlers } from '../../src/runtime/index.js'
+import { handle } from '../../src/tasks/index.js'
 import { flaky } from './flaky.js'
 import { humanReview } from './humanReview.js'
 import { report } from './report.js'
 import { research } from './research.js'
 import { researchStep } from './researchStep.js'
 import { summarize } from './summarize.js'
+import { reportTask, researchStepTask, researchTask, summarizeTask } from './tasks.js'
+
+export { reportTask, researchStepTask, researchTask, summarizeTask } from './tasks.js'
 
 /**
  * The example agents: task type → handler. Pass them to `createWorker({ queue, handlers })`,
- * or point `livequeue serve --workers` at this module's build output.
+ * or point `livequeue serve --workers` at this module's build output. The first four are typed
+ * (`handle` with their declarations in tasks.ts: the host checks their payloads at enqueue);
+ * `flaky` and `human-review` show that untyped handlers work beside them.
  */
 const handlers: Handlers = {
-  summarize,
-  research,
-  'research-step': researchStep,
-  report,
+  ...handle(summarizeTask, summarize),
+  ...handle(researchTask, research),
+  ...handle(researchStepTask, researchStep),
+  ...handle(reportTask, report),
   flaky,
   'human-review': humanReview,
 }

@@ -1,15 +1,16 @@
-import type { Handler } from '../../src/runtime/index.js'
+import type { PayloadOf, ResultOf, TypedHandler } from '../../src/tasks/index.js'
+import { type reportTask, researchStepTask } from './tasks.js'
 
-export type ReportPayload = { topic: string }
-export type ReportResult = { topic: string; findings: unknown[]; text: string }
+export type ReportPayload = PayloadOf<typeof reportTask>
+export type ReportResult = ResultOf<typeof reportTask>
 
 /**
- * `report`: runs once every task in its `dependsOn` completed (the queue guarantees that), and
- * gathers their results with `ctx.queue.get`.
+ * `report`: runs once every task in its `dependsOn` completed (the queue guarantees that; a step
+ * that fails for good cancels the report instead), and reads their results from
+ * `ctx.dependencies`, decoded by the step's result schema: no extra reads, and typed.
  */
-export const report: Handler<ReportPayload, ReportResult> = async (task, ctx) => {
-  const steps = await Promise.all(task.dependsOn.map((id) => ctx.queue.get(id)))
-  const findings = steps.map((s) => s.result)
-  const lines = findings.map((f, i) => `${i + 1}. ${(f as { finding?: string } | null)?.finding ?? JSON.stringify(f)}`)
-  return { topic: task.payload.topic, findings, text: [`Report: ${task.payload.topic}`, ...lines].join('\n') }
+export const report: TypedHandler<ReportPayload, ReportResult> = async (payload, ctx) => {
+  const findings = ctx.dependencies.map((step) => researchStepTask.resultOf(step))
+  const lines = findings.map((f, i) => `${i + 1}. ${f.finding}`)
+  return { topic: payload.topic, findings, text: [`Report: ${payload.topic}`, ...lines].join('\n') }
 }

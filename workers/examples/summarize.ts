@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Handler, PermanentError } from '../../src/runtime/index.js'
+import type { PayloadOf, ResultOf, TypedHandler } from '../../src/tasks/index.js'
+import type { summarizeTask } from './tasks.js'
 
-export type SummarizePayload = {
-  text: string
-  /** Characters per chunk. (Default: 400) */
-  chunkSize?: number
-  /** How long each chunk's stand-in "model call" takes, in ms. (Default: 20) */
-  thinkMs?: number
-}
-export type SummarizeResult = { summary: string; chunks: number; words: number }
+export type SummarizePayload = PayloadOf<typeof summarizeTask>
+export type SummarizeResult = ResultOf<typeof summarizeTask>
 
 /** Splits on whitespace into chunks of at most `size` characters (a long word gets its own chunk). */
 const chunksOf = (text: string, size: number): string[] => {
@@ -33,12 +28,11 @@ const firstSentence = (chunk: string): string => {
 /**
  * `summarize`: a long-running agent step. It works chunk by chunk, reports progress after each
  * (the runtime throttles the events), and passes `ctx.signal` to every await, so a cancel, a
- * timeout or a forced shutdown stops it between chunks.
+ * timeout or a forced shutdown stops it between chunks. Its payload is checked by the task's
+ * schema (tasks.ts) before it runs: a blank text never gets here.
  */
-export const summarize: Handler<SummarizePayload, SummarizeResult> = async (task, ctx) => {
-  const { text, chunkSize = 400, thinkMs = 20 } = task.payload ?? ({} as SummarizePayload)
-  // Bad input does not get better with retries: fail for good.
-  if (typeof text !== 'string' || text.trim() === '') throw new PermanentError('payload.text must be a non-empty string')
+export const summarize: TypedHandler<SummarizePayload, SummarizeResult> = async (payload, ctx) => {
+  const { text, chunkSize = 400, thinkMs = 20 } = payload
   const chunks = chunksOf(text, chunkSize)
   const parts: string[] = []
   for (const [i, chunk] of chunks.entries()) {

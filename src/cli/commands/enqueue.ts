@@ -15,6 +15,11 @@ const config = {
   delay: Options.optional(durationOption('delay', 'Run no sooner than this from now: 30s, 5m, 2h, 7d. (Default: 0)')),
   runAt: Options.optional(dateOption('run-at', 'Run no sooner than this ISO 8601 time (instead of --delay).')),
   dependsOn: dependsOnOption,
+  onDependencyFailure: Options.optional(
+    Options.choice('on-dependency-failure', ['cancel', 'run'] as const).pipe(
+      Options.withDescription('When a dependency fails for good or is cancelled: cancel this task too, or run it anyway. (Default: cancel)'),
+    ),
+  ),
   key: Options.optional(textField('key', 'idempotencyKey', 'KEY', 'Idempotency key: a second enqueue with it returns the first task.')),
 }
 
@@ -31,6 +36,7 @@ const toInput = (c: Config): Effect.Effect<EnqueueInput, UsageError> => {
       if (Option.isSome(c.delay)) input.delay = c.delay.value
       if (Option.isSome(c.runAt)) input.runAt = c.runAt.value
       if (c.dependsOn.length > 0) input.dependsOn = c.dependsOn
+      if (Option.isSome(c.onDependencyFailure)) input.onDependencyFailure = c.onDependencyFailure.value
       if (Option.isSome(c.key)) input.idempotencyKey = c.key.value
       return input
     }),

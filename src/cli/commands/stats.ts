@@ -19,6 +19,10 @@ export const statsText = (stats: Stats): string => {
   const total = STATUSES.reduce((sum, s) => sum + stats.byStatus[s], 0)
   const byPriority = Object.entries(stats.byPriority).sort(([a], [b]) => Number(b) - Number(a))
   return [
+    ...(stats.unhandledTypes ?? []).map(
+      (u) =>
+        `warning: no worker handles ${u.type}: ${u.pending} pending, none for ${duration(u.unhandledForMs)}${u.lastSeenAt === null ? ' (no worker ever registered for it)' : ''}`,
+    ),
     `tasks: ${total} (${STATUSES.map((s) => `${stats.byStatus[s]} ${s}`).join(', ')})`,
     `oldest pending: ${stats.oldestPendingAgeMs === null ? '-' : duration(stats.oldestPendingAgeMs)}`,
     '',

@@ -58,6 +58,16 @@ export const Overview = () => {
           <span>oldest waiting</span>
         </div>
       </section>
+      {s && (s.unhandledTypes ?? []).length > 0 && (
+        <ul class="warnings" data-testid="unhandled-types">
+          {s.unhandledTypes.map((u) => (
+            <li key={u.type}>
+              No worker handles <strong>{u.type}</strong>: {u.pending} pending, none for {ago(now - u.unhandledForMs, now).replace(' ago', '')}
+              {u.lastSeenAt === null ? ' (no worker ever registered for it: a misspelled type?)' : ''}
+            </li>
+          ))}
+        </ul>
+      )}
       <p class="muted legend">
         Tasks wait (pending) until a worker claims one and runs it (running); it then completes, or fails and is retried, and once every attempt has failed it
         is a dead letter. Every change below arrives live.

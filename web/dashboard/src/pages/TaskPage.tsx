@@ -121,7 +121,14 @@ export const TaskPage = ({ id, who }: { id: string; who: WhoAmI }) => {
                 </span>
               ))}
               {t.blockedBy > 0 && <span class="muted">({t.blockedBy} not done yet)</span>}
+              {t.onDependencyFailure === 'run' && <span class="muted"> runs even if one fails</span>}
             </dd>
+          </>
+        )}
+        {t.cancelReason && (
+          <>
+            <dt>cancelled</dt>
+            <dd data-testid="cancel-reason">{t.cancelReason}</dd>
           </>
         )}
         {t.escalatedFrom && (
