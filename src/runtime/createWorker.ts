@@ -7,6 +7,7 @@ import { Execution, type ExecutionDeps } from './execution.js'
 import { Heartbeats } from './heartbeats.js'
 import { Hooks } from './hooks.js'
 import { localBackend } from './localBackend.js'
+import { LogBuffer } from './logBuffer.js'
 import { validateWorkerOptions } from './options.js'
 import { isHostUnreachable, serverBackend } from './remoteBackend.js'
 import { DEFAULT_RUNNER_HEARTBEAT_MS, defaultRunnerId, RunnerRegistration } from './registry.js'
@@ -79,11 +80,15 @@ export const createWorker = (options: WorkerOptions): Worker => {
     onError(e, 'runner heartbeat'),
   )
 
+  // Kept logs: every execution's lines in one batch, about once a second (src/runtime/logBuffer.ts).
+  const logs = new LogBuffer((lines) => backend.appendLogs(lines, { runnerId }), (e) => onError(e, 'logs'))
+
   const executionDeps: ExecutionDeps = {
     backend,
     runnerId,
     hooks,
     heartbeats,
+    logs,
     leaseMs,
     escalation: options.escalation,
     onVerdict: (type, verdict) =>
@@ -122,6 +127,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     await loop.stop()
     await grace.drain(inFlight, () => running.values(), graceMs)
     heartbeats.dispose()
+    await logs.dispose()
     stopWatching?.()
     breakers.dispose()
     if (registered) await registry.stopped().catch((e) => hooks.emit('worker:error', { runnerId, error: e, during: 'stop' }))
