@@ -21,9 +21,9 @@ type Pending = { line: LoggedLine; bytes: number }
  * drops its oldest, so the gap in `seq` says how many were dropped.
  */
 export class LogBuffer {
-  private pending: Pending[] = []
-  /** Per execution: the last seq handed out, and the lines and bytes it has pending. */
-  private readonly executions = new Map<string, { seq: number; lines: number; bytes: number }>()
+  /** Per execution: the last seq handed out, and its pending lines (oldest first, from `head`) with their bytes. */
+  private readonly executions = new Map<string, { seq: number; pending: Pending[]; head: number; bytes: number }>()
+  private pendingLines = 0
   private timer: NodeJS.Timeout | null = null
   private lastSentAt = Number.NEGATIVE_INFINITY
   private readonly sending = new Set<Promise<void>>()
@@ -37,20 +37,29 @@ export class LogBuffer {
 
   /** Starts numbering an execution's lines. */
   open(executionId: string): void {
-    if (!this.executions.has(executionId)) this.executions.set(executionId, { seq: 0, lines: 0, bytes: 0 })
+    if (!this.executions.has(executionId)) this.executions.set(executionId, { seq: 0, pending: [], head: 0, bytes: 0 })
   }
 
   /** Buffers one line. Throws a ValidationError for `fields` that are not a JSON object within 16 KiB. */
   log(executionId: string, message: string, fields?: Record<string, unknown>): void {
-    const line = checkLogLine({ executionId, seq: 1, at: this.now(), message: String(message), fields }, 'log')
     const exec = this.executions.get(executionId)
+    const line = checkLogLine({ executionId, seq: (exec?.seq ?? 0) + 1, at: this.now(), message: String(message), fields }, 'log')
     if (exec === undefined) return // the execution is over: nothing of it is kept any more
-    exec.seq += 1
+    exec.seq = line.seq
     const bytes = logLineBytes(line)
-    this.pending.push({ line: { ...line, seq: exec.seq }, bytes })
-    exec.lines += 1
+    exec.pending.push({ line, bytes })
     exec.bytes += bytes
-    if (exec.lines > MAX_LOG_LINES_PER_EXECUTION || exec.bytes > MAX_LOG_BYTES_PER_EXECUTION) this.trim(executionId, exec)
+    this.pendingLines += 1
+    // Over what the store would keep: its oldest pending lines go (the gap in seq counts them).
+    while (exec.pending.length - exec.head > MAX_LOG_LINES_PER_EXECUTION || exec.bytes > MAX_LOG_BYTES_PER_EXECUTION) {
+      exec.bytes -= (exec.pending[exec.head] as Pending).bytes
+      exec.head += 1
+      this.pendingLines -= 1
+    }
+    if (exec.head > 1_024 && exec.head * 2 > exec.pending.length) {
+      exec.pending = exec.pending.slice(exec.head)
+      exec.head = 0
+    }
     this.schedule()
   }
 
@@ -62,6 +71,8 @@ export class LogBuffer {
 
   /** The execution is over: lines logged after this are not kept. */
   close(executionId: string): void {
+    const exec = this.executions.get(executionId)
+    if (exec !== undefined && exec.pending.length > exec.head) this.sendPending()
     this.executions.delete(executionId)
   }
 
@@ -81,28 +92,18 @@ export class LogBuffer {
     }, wait)
   }
 
-  /** Drops the execution's oldest pending lines until what it has pending is within the bound. */
-  private trim(executionId: string, exec: { lines: number; bytes: number }): void {
-    const kept: Pending[] = []
-    for (const p of this.pending) {
-      if (p.line.executionId === executionId && (exec.lines > MAX_LOG_LINES_PER_EXECUTION || exec.bytes > MAX_LOG_BYTES_PER_EXECUTION)) {
-        exec.lines -= 1
-        exec.bytes -= p.bytes
-      } else kept.push(p)
-    }
-    this.pending = kept
-  }
-
   private sendPending(): void {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
-    if (this.pending.length === 0) return
-    const all = this.pending
-    this.pending = []
+    if (this.pendingLines === 0) return
+    const all: Pending[] = []
     for (const exec of this.executions.values()) {
-      exec.lines = 0
+      for (let i = exec.head; i < exec.pending.length; i++) all.push(exec.pending[i] as Pending)
+      exec.pending = []
+      exec.head = 0
       exec.bytes = 0
     }
+    this.pendingLines = 0
     this.lastSentAt = this.now()
     for (let i = 0; i < all.length; ) {
       const chunk: LoggedLine[] = []
