@@ -12,7 +12,7 @@ describe('LogBuffer', () => {
       (e) => {
         throw e
       },
-      300,
+      { intervalMs: 300 },
     )
     for (let e = 0; e < 20; e++) buffer.open(`e${e}`)
     // 1,000 lines from 20 executions in one go: one send.
@@ -36,7 +36,7 @@ describe('LogBuffer', () => {
 
   it("keeps at most an execution's bound pending (its newest lines), so the gap in seq counts the dropped ones", async () => {
     const sends: LoggedLine[][] = []
-    const buffer = new LogBuffer(async (lines) => void sends.push(lines), () => {}, 60_000)
+    const buffer = new LogBuffer(async (lines) => void sends.push(lines), () => {}, { intervalMs: 60_000 })
     buffer.open('e')
     for (let i = 1; i <= 1_500; i++) buffer.log('e', `line ${i}`)
     await buffer.flush()
@@ -48,6 +48,40 @@ describe('LogBuffer', () => {
     buffer.log('e', 'after the end') // not kept
     await buffer.dispose()
     expect(sends.flat()).toHaveLength(1_000)
+  })
+})
+
+describe('LogBuffer, serial (a remote worker)', () => {
+  it('sends one batch at a time: lines logged while the host does not answer wait in the bounded buffer; flush waits for them', async () => {
+    const answers: Array<ReturnType<typeof deferred>> = []
+    const sends: LoggedLine[][] = []
+    const buffer = new LogBuffer(
+      (lines) => {
+        sends.push(lines)
+        const answer = deferred()
+        answers.push(answer)
+        return answer.promise
+      },
+      () => {},
+      { intervalMs: 10, serial: true },
+    )
+    buffer.open('e')
+    buffer.log('e', 'one')
+    const flushed = buffer.flush() // sends 'one'; the host does not answer yet
+    for (let i = 2; i <= 1_500; i++) buffer.log('e', `line ${i}`)
+    // However long the host is away, one request is out and the rest wait, bounded.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(sends).toHaveLength(1)
+    answers[0]?.resolve()
+    await flushed
+    const second = deferred()
+    const check = setInterval(() => sends.length === 2 && second.resolve(), 5)
+    await second.promise
+    clearInterval(check)
+    expect(sends[1]).toHaveLength(1_000)
+    expect(sends[1]?.[0]?.seq).toBe(501)
+    answers[1]?.resolve()
+    await buffer.dispose()
   })
 })
 

@@ -81,7 +81,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
   )
 
   // Kept logs: every execution's lines in one batch, about once a second (src/runtime/logBuffer.ts).
-  const logs = new LogBuffer((lines) => backend.appendLogs(lines, { runnerId }), (e) => onError(e, 'logs'))
+  const logs = new LogBuffer((lines) => backend.appendLogs(lines, { runnerId }), (e) => onError(e, 'logs'), { serial: backend.kind === 'remote' })
 
   const executionDeps: ExecutionDeps = {
     backend,

@@ -27,13 +27,34 @@ export class LogBuffer {
   private timer: NodeJS.Timeout | null = null
   private lastSentAt = Number.NEGATIVE_INFINITY
   private readonly sending = new Set<Promise<void>>()
+  /** Lines logged so far, and lines sent (or dropped) so far: `flush` waits until the second reaches the first as it was. */
+  private logged = 0
+  private settled = 0
+  private flushes = 0
 
   constructor(
     private readonly send: (lines: LoggedLine[]) => Promise<unknown>,
     private readonly onError: (error: unknown) => void,
-    private readonly intervalMs = DEFAULT_LOG_FLUSH_MS,
-    private readonly now: () => number = Date.now,
+    private readonly opts: {
+      /** (Default: 1 s) */
+      intervalMs?: number
+      /**
+       * One send at a time (a remote worker): while the host is unreachable, lines wait here,
+       * bounded per execution, instead of piling up in retried requests. (Default: false: in
+       * process every send joins the open group commit at once, ahead of the final report.)
+       */
+      serial?: boolean
+      now?: () => number
+    } = {},
   ) {}
+
+  private get intervalMs(): number {
+    return this.opts.intervalMs ?? DEFAULT_LOG_FLUSH_MS
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)()
+  }
 
   /** Starts numbering an execution's lines. */
   open(executionId: string): void {
@@ -50,11 +71,13 @@ export class LogBuffer {
     exec.pending.push({ line, bytes })
     exec.bytes += bytes
     this.pendingLines += 1
+    this.logged += 1
     // Over what the store would keep: its oldest pending lines go (the gap in seq counts them).
     while (exec.pending.length - exec.head > MAX_LOG_LINES_PER_EXECUTION || exec.bytes > MAX_LOG_BYTES_PER_EXECUTION) {
       exec.bytes -= (exec.pending[exec.head] as Pending).bytes
       exec.head += 1
       this.pendingLines -= 1
+      this.settled += 1
     }
     if (exec.head > 1_024 && exec.head * 2 > exec.pending.length) {
       exec.pending = exec.pending.slice(exec.head)
@@ -63,10 +86,24 @@ export class LogBuffer {
     this.schedule()
   }
 
-  /** Sends every buffered line now; resolves once every send so far is persisted (failures go to `onError`). */
+  /**
+   * Sends every buffered line now (in process: synchronously into the open group commit);
+   * resolves once every line logged before the call is persisted (failures go to `onError`).
+   */
   flush(): Promise<void> {
+    const target = this.logged
+    this.flushes += 1
     this.sendPending()
-    return Promise.all([...this.sending]).then(() => {})
+    const wait = async () => {
+      while (this.settled < target) {
+        if (this.sending.size === 0) this.sendPending()
+        if (this.sending.size === 0) return
+        await Promise.race([...this.sending])
+      }
+    }
+    return wait().finally(() => {
+      this.flushes -= 1
+    })
   }
 
   /** The execution is over: lines logged after this are not kept. */
@@ -96,6 +133,7 @@ export class LogBuffer {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     if (this.pendingLines === 0) return
+    if (this.opts.serial && this.sending.size > 0) return // sent when the send under way ends
     const all: Pending[] = []
     for (const exec of this.executions.values()) {
       for (let i = exec.head; i < exec.pending.length; i++) all.push(exec.pending[i] as Pending)
@@ -105,6 +143,7 @@ export class LogBuffer {
     }
     this.pendingLines = 0
     this.lastSentAt = this.now()
+    const chunks: LoggedLine[][] = []
     for (let i = 0; i < all.length; ) {
       const chunk: LoggedLine[] = []
       let bytes = 0
@@ -113,12 +152,30 @@ export class LogBuffer {
         chunk.push(p.line)
         bytes += p.bytes + 100
       }
-      const sent: Promise<void> = this.send(chunk).then(
-        () => {},
-        (error) => this.onError(error),
+      chunks.push(chunk)
+    }
+    const sendOne = (chunk: LoggedLine[]): Promise<void> =>
+      this.send(chunk).then(
+        () => {
+          this.settled += chunk.length
+        },
+        (error) => {
+          this.settled += chunk.length
+          this.onError(error)
+        },
       )
+    const rounds = this.opts.serial
+      ? [chunks.reduce<Promise<void>>((previous, chunk) => previous.then(() => sendOne(chunk)), Promise.resolve())]
+      : chunks.map(sendOne)
+    for (const sent of rounds) {
       this.sending.add(sent)
-      void sent.finally(() => this.sending.delete(sent))
+      void sent.finally(() => {
+        this.sending.delete(sent)
+        // Lines that came while a serial send was under way: at once for a waiting flush, else on the timer.
+        if (this.pendingLines === 0) return
+        if (this.flushes > 0) this.sendPending()
+        else this.schedule()
+      })
     }
   }
 }
