@@ -53,7 +53,7 @@ describe('LogBuffer', () => {
 
 describe('LogBuffer, serial (a remote worker)', () => {
   it('sends one batch at a time: lines logged while the host does not answer wait in the bounded buffer; flush waits for them', async () => {
-    const answers: Array<ReturnType<typeof deferred>> = []
+    const answers: Array<ReturnType<typeof deferred<void>>> = []
     const sends: LoggedLine[][] = []
     const buffer = new LogBuffer(
       (lines) => {
