@@ -72,6 +72,36 @@ describe('kept logs and checkpoints over HTTP', () => {
     expect((await t.api('GET', `/api/tasks/${task.id}`)).body.checkpoint).toMatchObject({ data: { step: 2 } })
   })
 
+  it('bad log batches, checkpoints and log queries are 4xx with the error body, never a 500, and keep nothing', async () => {
+    t = await startTestServer()
+    const { task, executionId } = await claimed()
+    const line = { executionId, seq: 1, at: 1, message: 'm' }
+    let deep: unknown = 1
+    for (let i = 0; i < 100; i++) deep = { d: deep }
+    const cases: Array<[string, string, unknown, number, string]> = [
+      ['POST', '/api/logs', { lines: [line] }, 400, 'runnerId'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, seq: 1.5 }] }, 400, 'lines.0.seq'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, at: 1e20 }] }, 400, 'lines.0.at'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, executionId: '' }] }, 400, 'lines.0.executionId'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, message: 7 }] }, 400, 'lines.0.message'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, fields: deep }] }, 400, 'lines.0.fields'],
+      ['POST', '/api/logs', { runnerId: 'r1', lines: [{ ...line, colour: 'red' }] }, 400, 'lines.0.colour'],
+      ['POST', `/api/executions/${executionId}/checkpoint`, { runnerId: 'r1', data: deep }, 400, 'checkpoint'],
+      ['POST', `/api/executions/${executionId}/checkpoint`, { data: 1 }, 400, 'runnerId'],
+      ['POST', '/api/executions/nope/checkpoint', { runnerId: 'r1', data: 1 }, 404, ''],
+      ['GET', `/api/tasks/${task.id}/logs?after=-1`, undefined, 400, 'after'],
+      ['GET', `/api/tasks/${task.id}/logs?waitMs=999999`, undefined, 400, 'waitMs'],
+    ]
+    const before = t.head()
+    for (const [method, route, body, status, field] of cases) {
+      const answer = await t.api(method, route, body === undefined ? {} : { body })
+      expect(answer.status, `${method} ${route} ${JSON.stringify(body)?.slice(0, 80)}: ${JSON.stringify(answer.body)}`).toBe(status)
+      expect(typeof answer.body.error.message).toBe('string')
+      if (field) expect(String(answer.body.error.field ?? answer.body.error.message)).toContain(field)
+    }
+    expect(t.head()).toBe(before)
+  })
+
   it('livequeue logs ID prints every attempt\'s lines; --json one document; --follow until the task finishes; show lists them', async () => {
     t = await startTestServer()
     const { task, executionId } = await claimed()
