@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LoggedLine } from '../events/logs.js'
 import { LogBuffer } from '../src/runtime/logBuffer.js'
 import { deferred, diskQueue, memoryQueue, settled, startWorker, tempDir, TRANSPORTS, workerOn } from './helpers/runtime.js'
+import { until } from './helpers/queue.js'
 import { spawnWorker } from './helpers/runtimeProcess.js'
 
 describe('LogBuffer', () => {
@@ -96,7 +97,11 @@ describe.each(TRANSPORTS)('kept logs and checkpoints in the worker runtime (%s)'
       concurrency: 4,
       handlers: {
         agent: async (task, ctx) => {
-          for (let step = 1; step <= 30; step++) ctx.log(`step ${step}`, { task: task.payload as number, step })
+          ctx.log('step 1', { task: task.payload as number, step: 1 })
+          // Once a batch went out, the next waits for the interval (1 s): only the flush before
+          // the report can bring the lines below to the store before the completion.
+          await until('the first line is kept', async () => (await queue.logs(task.id)).items.length > 0)
+          for (let step = 2; step <= 30; step++) ctx.log(`step ${step}`, { task: task.payload as number, step })
           return 'done'
         },
       },
