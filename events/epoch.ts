@@ -35,6 +35,9 @@ export const epochSeeded = Events.synced({
     schedules: Schema.Array(EpochRow),
     circuitBreakers: Schema.Array(EpochRow),
     runners: Schema.Array(EpochRow),
+    /** Kept logs and checkpoints of the carried tasks (issue 15); absent in seeds written before them. */
+    executionLogs: Schema.optional(Schema.Array(EpochRow)),
+    taskCheckpoints: Schema.optional(Schema.Array(EpochRow)),
   }),
 })
 export type EpochSeeded = typeof epochSeeded.schema.Type

@@ -3,6 +3,7 @@
  * event and the old materializer stays, so history replays.
  */
 import { epochSealed, epochSeeded } from './epoch.js'
+import { checkpointSaved, executionsLogged } from './logs.js'
 import { queuePaused, queueResumed } from './queue.js'
 import { scheduleFired, schedulePaused, scheduleRemoved, scheduleResumed, scheduleSet } from './schedule.js'
 import { circuitBreakerChanged, runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
@@ -26,6 +27,7 @@ import {
 } from './task.js'
 
 export * from './shapes.js'
+export { LoggedLine } from './logs.js'
 export { EpochRow, type EpochSealed, type EpochSeeded } from './epoch.js'
 
 export const events = {
@@ -58,4 +60,6 @@ export const events = {
   scheduleFired,
   epochSeeded,
   epochSealed,
+  executionsLogged,
+  checkpointSaved,
 }

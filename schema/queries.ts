@@ -114,3 +114,16 @@ export const epochSealed$ = queryDb(
   },
   { label: 'livequeue.epochSealed', map: (rows) => rows[0] ?? null },
 )
+
+/** A task's newest kept log line and its status: `logs(id, { waitMs })` answers when either moves. */
+export const taskLogHead$ = (taskId: string) =>
+  queryDb(
+    {
+      query: `SELECT (SELECT max(id) FROM executionLogs WHERE taskId = $taskId) AS lastId,
+                (SELECT status FROM workerTasks WHERE id = $taskId) AS status`,
+      schema: Schema.Array(Schema.Struct({ lastId: Schema.NullOr(Schema.Number), status: Schema.NullOr(Schema.String) })),
+      bindValues: { taskId },
+      queriedTables: new Set(['executionLogs', 'workerTasks']),
+    },
+    { label: `livequeue.taskLogHead:${taskId}`, deps: [taskId], map: (rows) => rows[0] ?? { lastId: null, status: null } },
+  )

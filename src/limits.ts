@@ -59,6 +59,21 @@ export const MAX_ERROR_STACK_CHARS = 16 * 1024
 /** A progress message: 1000 characters (it is shown in one line of the activity stream). */
 export const MAX_PROGRESS_MESSAGE_CHARS = 1000
 
+/**
+ * Kept logs (`ctx.log`, issue 15): per execution, the newest 1,000 lines and at most 256 KiB of
+ * messages and fields; older lines are dropped (and counted as dropped). A line is never refused
+ * for its length: its message is cut to 8 KiB characters; its fields (a JSON object) may hold
+ * 16 KiB of JSON. One batch (one request, one event) carries at most 10,000 lines.
+ */
+export const MAX_LOG_LINES_PER_EXECUTION = 1_000
+export const MAX_LOG_BYTES_PER_EXECUTION = 256 * 1024
+export const MAX_LOG_MESSAGE_CHARS = 8 * 1024
+export const MAX_LOG_FIELDS_BYTES = 16 * 1024
+export const MAX_LOG_LINES_PER_BATCH = 10_000
+
+/** A checkpoint (`ctx.saveCheckpoint`): 256 KiB of JSON; each save is an event kept forever, so keep it to what a resume needs. */
+export const MAX_CHECKPOINT_BYTES = 256 * 1024
+
 /** Tags: at most 32 per task, each 1–64 characters. */
 export const MAX_TAGS = 32
 export const MAX_TAG_CHARS = 64

@@ -102,6 +102,22 @@ describe('dashboard on a host without tokens', () => {
     await screenshot(page, 'dashboard', 'task-completed')
   })
 
+  it("shows a running task's kept log lines live, and its checkpoint, on the task page", async () => {
+    const task = await enqueueOverHttp(host, { type: 'agent', payload: { query: 'queues' } })
+    await page.goto(`${host.server?.url}/#/tasks/${task.id}`)
+    const logs = page.getByTestId('logs')
+    await logs.locator('.log-line', { hasText: 'looking things up' }).waitFor({ timeout: 15_000 })
+    await expect(logs.locator('.log-line', { hasText: 'looking things up' }).textContent()).resolves.toContain('{"query":"queues"}')
+    // New lines arrive while it runs, without a reload.
+    await logs.locator('.log-line', { hasText: 'tick 3' }).waitFor({ timeout: 15_000 })
+    await expect(logs.getAttribute('data-following')).resolves.toBe('true')
+    await page.getByTestId('checkpoint').filter({ hasText: '"step": 1' }).waitFor({ timeout: 15_000 })
+    await screenshot(page, 'dashboard', 'task-logs')
+    // Once the task ends, the page stops following.
+    expect((await fetch(`${host.server?.url}/api/tasks/${task.id}/cancel`, { method: 'POST' })).status).toBe(200)
+    await page.locator('[data-testid="logs"][data-following="false"]').waitFor({ timeout: 15_000 })
+  })
+
   it('overview: counts, queues, workers, breakers, schedules and the throughput chart', async () => {
     await host.queue.schedules.set('nightly-digest', { cron: '0 3 * * *', timeZone: 'Europe/Berlin', task: { type: 'quick' } })
     await page.goto(`${host.server?.url}/#/`)

@@ -1,16 +1,18 @@
 import { State } from '@livestore/livestore'
 import type { EpochRow, events } from '../../events/index.js'
 import { circuitBreakers } from '../circuitBreakers.js'
+import { executionLogs } from '../executionLogs.js'
 import { queues } from '../queues.js'
 import { runners } from '../runners.js'
 import { schedules } from '../schedules.js'
+import { taskCheckpoints } from '../taskCheckpoints.js'
 import { taskDependencies } from '../taskDependencies.js'
 import { taskExecutions } from '../taskExecutions.js'
 import { workerTasks } from '../workerTasks.js'
 import { type SqlWrite, write } from './sql.js'
 
 /** The tables `v1.EpochSeeded` carries, keyed by the event's field (= the table's name). */
-const SEEDED = { workerTasks, taskExecutions, taskDependencies, queues, schedules, circuitBreakers, runners } as const
+const SEEDED = { workerTasks, taskExecutions, taskDependencies, queues, schedules, circuitBreakers, runners, executionLogs, taskCheckpoints } as const
 type SeededTable = keyof typeof SEEDED
 
 /**
@@ -21,7 +23,7 @@ type SeededTable = keyof typeof SEEDED
  * (a replay onto existing state) changes nothing. Depends on the payload only (docs/design.md,
  * fact 4).
  */
-const insertRows = (table: SeededTable, rows: ReadonlyArray<EpochRow>): SqlWrite[] => {
+const insertRows = (table: SeededTable, rows: ReadonlyArray<EpochRow> = []): SqlWrite[] => {
   if (rows.length === 0) return []
   const columns = Object.keys(SEEDED[table].sqliteDef.columns).filter((c) => rows.some((r) => Object.hasOwn(r, c)))
   if (columns.length === 0) return []

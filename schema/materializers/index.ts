@@ -1,5 +1,6 @@
 import { events } from '../../events/index.js'
 import { epochMaterializers } from './epoch.js'
+import { logMaterializers } from './logs.js'
 import { queueMaterializers } from './queue.js'
 import { runnerMaterializers } from './runner.js'
 import { scheduleMaterializers } from './schedule.js'
@@ -12,4 +13,5 @@ export const materializers = {
   ...runnerMaterializers(events),
   ...scheduleMaterializers(events),
   ...epochMaterializers(events),
+  ...logMaterializers(events),
 }

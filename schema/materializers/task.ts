@@ -28,7 +28,7 @@ type TaskEvents = Pick<
 >
 
 /** The execution `$executionId` is the task's current one and still running: the fencing guard. */
-const IS_CURRENT = `EXISTS (SELECT 1 FROM workerTasks c WHERE c.id = $taskId AND c.status = 'processing' AND c.currentExecutionId = $executionId)`
+export const IS_CURRENT = `EXISTS (SELECT 1 FROM workerTasks c WHERE c.id = $taskId AND c.status = 'processing' AND c.currentExecutionId = $executionId)`
 
 /** Where a task goes after an execution ends without success: cancelled if asked, else retry or dead letter. */
 const STATUS_AFTER_FAILURE = `CASE WHEN cancelRequested = 1 THEN 'cancelled' WHEN $retryAt IS NULL THEN 'failed' ELSE 'pending' END`
@@ -214,6 +214,8 @@ export const taskMaterializers = (ev: TaskEvents) =>
       const b = { olderThan: e.olderThan }
       return [
         write(`DELETE FROM activity WHERE taskId IN (${doomed})`, b, 'activity'),
+        write(`DELETE FROM executionLogs WHERE taskId IN (${doomed})`, b, 'executionLogs'),
+        write(`DELETE FROM taskCheckpoints WHERE taskId IN (${doomed})`, b, 'taskCheckpoints'),
         write(`DELETE FROM taskExecutions WHERE taskId IN (${doomed})`, b, 'taskExecutions'),
         write(`DELETE FROM taskDependencies WHERE taskId IN (${doomed})`, b, 'taskDependencies'),
         write(`DELETE FROM workerTasks WHERE id IN (${doomed})`, b, 'workerTasks'),

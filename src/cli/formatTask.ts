@@ -1,5 +1,6 @@
 import type { ActivityEntry, Execution, Task } from '../queue/types.js'
 import { duration, keyValue, oneLine, preview, relative, table, truncate, when } from './format.js'
+import { executionLogs } from './formatLogs.js'
 
 /** Human views of tasks: a list table, a summary block, and the full detail for `show`. */
 
@@ -54,6 +55,10 @@ export const taskSummary = (task: Task, now: number): string =>
     ['payload', preview(task.payload, 200)],
     ['result', task.result === null || task.result === undefined ? undefined : preview(task.result, 200)],
     ['last error', task.lastError === null ? undefined : truncate(oneLine(`${task.lastError.type}: ${task.lastError.message}`), 200)],
+    [
+      'checkpoint',
+      task.checkpoint ? `${preview(task.checkpoint.data, 200)} (saved by attempt ${task.checkpoint.attempt}, ${when(task.checkpoint.savedAt, now)})` : undefined,
+    ],
   ])
 
 const executionTable = (executions: ReadonlyArray<Execution>, now: number): string =>
@@ -84,6 +89,8 @@ export const taskDetail = (task: Task, activity: ReadonlyArray<ActivityEntry>, n
     taskSummary(task, now),
     '',
     executions.length === 0 ? 'Executions: none yet' : `Executions:\n${executionTable(executions, now)}`,
+    '',
+    executionLogs(executions),
     '',
     activity.length === 0 ? 'Activity: none' : `Recent activity:\n${activityTable(activity)}`,
   ].join('\n')

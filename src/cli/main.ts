@@ -5,6 +5,7 @@ import { archiveCommand } from './commands/archive.js'
 import { cancelCommand } from './commands/cancel.js'
 import { enqueueCommand } from './commands/enqueue.js'
 import { listCommand } from './commands/list.js'
+import { logsCommand } from './commands/logs.js'
 import { pauseCommand } from './commands/pause.js'
 import { pruneCommand } from './commands/prune.js'
 import { queryCommand } from './commands/query.js'
@@ -42,6 +43,7 @@ export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   enqueueCommand,
   listCommand,
   showCommand,
+  logsCommand,
   statsCommand,
   cancelCommand,
   retryCommand,

@@ -4,6 +4,7 @@ import type { EscalationInput } from '../queue/escalate.js'
 import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
 import type { LeaseOptions } from '../queue/heartbeat.js'
+import type { AppendLogsResult, LogInput, LogsOptions, TaskLogs } from '../queue/logTypes.js'
 import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
@@ -40,6 +41,8 @@ export interface ProducerApi {
   query(sql: string): Promise<QueryResult>
   /** Resolves with the task once it is completed, failed or cancelled; WaitTimedOut after `timeoutMs`. */
   wait(taskId: string, opts?: { timeoutMs?: number }): Promise<Task>
+  /** A task's kept `ctx.log` lines after the cursor `after`; with `waitMs`, waits for one (or for the task to finish). */
+  logs(taskId: string, opts?: LogsOptions): Promise<TaskLogs>
   /** Flushes (in process) or ends open requests (remote); later calls fail with QueueClosed. */
   close(): Promise<void>
   /** Recurring tasks (writes need the admin role over HTTP). */
@@ -75,6 +78,8 @@ export interface WorkerApi {
   complete(executionId: string, result?: unknown, by?: Reporter): Promise<ReportResult>
   fail(executionId: string, error: unknown, opts?: FailOptions): Promise<FailResult>
   confirmCancelled(taskId: string, executionId: string): Promise<void>
+  appendLogs(lines: ReadonlyArray<LogInput>, by?: Reporter): Promise<AppendLogsResult>
+  saveCheckpoint(executionId: string, data: unknown, by?: Reporter): Promise<ReportResult>
   escalate(input: EscalationInput): Promise<Task>
   runnerStarted(info: RunnerInfo): Promise<void>
   runnerHeartbeat(runnerId: string): Promise<void>

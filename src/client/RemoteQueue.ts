@@ -6,6 +6,7 @@ import type { EscalationInput } from '../queue/escalate.js'
 import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
 import type { LeaseOptions } from '../queue/heartbeat.js'
+import type { AppendLogsResult, LogInput, LogsOptions, TaskLogs } from '../queue/logTypes.js'
 import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import { toErrorInfo } from '../queue/errorInfo.js'
@@ -134,6 +135,10 @@ export class RemoteQueue implements QueueApi {
     get: (name) => this.call('GET', `/api/schedules/${id(name)}`),
     list: async () => (await this.call<{ items: Schedule[] }>('GET', '/api/schedules')).items,
   }
+  /** A task's kept log lines after `after`; with `waitMs` (at most 300000), a long-poll answered when a line is kept or the task finishes. */
+  logs(taskId: string, opts: LogsOptions = {}): Promise<TaskLogs> {
+    return this.call('GET', `/api/tasks/${id(taskId)}/logs`, { query: { ...opts }, longPoll: (opts.waitMs ?? 0) > 0 })
+  }
   /** Long-polls in chunks (the host caps one at 300 s), so any `timeoutMs`, or none, works as in process. */
   async wait(taskId: string, opts: { timeoutMs?: number } = {}): Promise<Task> {
     const deadline = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeoutMs
@@ -196,6 +201,13 @@ export class RemoteQueue implements QueueApi {
   }
   fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.call('POST', `/api/executions/${id(executionId)}/fail`, { body: { error: toErrorInfo(error), ...opts } })
+  }
+  /** Kept logs: lines of this runner's executions, in one request and one event (POST /api/logs). */
+  appendLogs(lines: ReadonlyArray<LogInput>, by: Reporter = {}): Promise<AppendLogsResult> {
+    return this.call('POST', '/api/logs', { body: { ...by, lines } })
+  }
+  saveCheckpoint(executionId: string, data: unknown, by: Reporter = {}): Promise<ReportResult> {
+    return this.call('POST', `/api/executions/${id(executionId)}/checkpoint`, { body: { ...by, data } })
   }
   /** The host finds the task from the execution; `taskId` is kept for the shared signature. */
   async confirmCancelled(_taskId: string, executionId: string): Promise<void> {

@@ -14,6 +14,8 @@ import { type EpochRow, type EpochSeeded, events } from '../../events/index.js'
  *   fire again; carried without its (archived) task, it would let a new task that reuses the id
  *   unblock the dependent a second time. Rows towards cancelled, failed or missing tasks are
  *   carried as they are, with `settled` (a dependent that runs anyway was released once already);
+ * - their kept logs (`executionLogs`, ids kept, so a follower's cursor stays valid) and their
+ *   checkpoint (`taskCheckpoints`): a task retried in the new epoch resumes from it;
  * - every `queues`, `schedules` (with `lastSlotAt`: no slot fires twice), `circuitBreakers` and
  *   `runners` row.
  *
@@ -47,7 +49,16 @@ export type WorkingSetOptions = {
 export const DEFAULT_MAX_ROWS_PER_EVENT = 1_000
 export const DEFAULT_MAX_BYTES_PER_EVENT = 512 * 1024
 
-type SeededTable = 'queues' | 'schedules' | 'circuitBreakers' | 'runners' | 'workerTasks' | 'taskExecutions' | 'taskDependencies'
+type SeededTable =
+  | 'queues'
+  | 'schedules'
+  | 'circuitBreakers'
+  | 'runners'
+  | 'workerTasks'
+  | 'taskExecutions'
+  | 'taskDependencies'
+  | 'executionLogs'
+  | 'taskCheckpoints'
 
 /** The working set's rows per table; the order is the order they travel in. */
 const LIVE = `status IN ('pending', 'processing', 'failed')`
@@ -62,6 +73,8 @@ export const WORKING_SET_SQL: Readonly<Record<SeededTable, string>> = {
   taskDependencies: `SELECT d.* FROM taskDependencies d JOIN workerTasks t ON t.id = d.taskId WHERE t.${LIVE}
     AND NOT EXISTS (SELECT 1 FROM workerTasks p WHERE p.id = d.dependsOnId AND p.status = 'completed')
     ORDER BY d.taskId, d.dependsOnId`,
+  executionLogs: `SELECT l.* FROM executionLogs l JOIN workerTasks t ON t.id = l.taskId WHERE t.${LIVE} ORDER BY l.id`,
+  taskCheckpoints: `SELECT c.* FROM taskCheckpoints c JOIN workerTasks t ON t.id = c.taskId WHERE t.${LIVE} ORDER BY c.taskId`,
 }
 
 export type WorkingSet = {
@@ -82,6 +95,8 @@ const emptyRows = (): Omit<EpochSeeded, 'epoch' | 'fromStoreId' | 'activitySeqBa
   schedules: [],
   circuitBreakers: [],
   runners: [],
+  executionLogs: [],
+  taskCheckpoints: [],
 })
 
 /**

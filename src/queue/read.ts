@@ -2,6 +2,7 @@ import type { TaskExecutionRow } from '../../schema/taskExecutions.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { TaskNotFound } from '../errors.js'
 import { type QueueContext, select, selectOne } from './context.js'
+import { checkpointOf, logsByExecution } from './logRows.js'
 import { executionFromRow, taskFromRow } from './rows.js'
 import type { Task } from './types.js'
 
@@ -16,12 +17,13 @@ export const readTaskRow = (ctx: QueueContext, taskId: string): WorkerTaskRow =>
 /** A read-only query on some state database: the live store's, or a sealed epoch's (src/epochs/archive.ts). */
 export type SelectRows = <T>(query: string, bindValues: Record<string, string | number | null>) => ReadonlyArray<T>
 
-/** The task of `row` with its executions, oldest first, read through `selectRows`. */
+/** The task of `row` with its executions (oldest first, each with its kept logs) and its checkpoint, read through `selectRows`. */
 export const taskWithExecutions = (selectRows: SelectRows, row: WorkerTaskRow): Task => {
+  const logs = logsByExecution(selectRows, row.id)
   const executions = selectRows<TaskExecutionRow>('SELECT * FROM taskExecutions WHERE taskId = $id ORDER BY attempt, startedAt', {
     id: row.id,
-  }).map(executionFromRow)
-  return { ...taskFromRow(row), executions }
+  }).map((r) => ({ ...executionFromRow(r), ...(logs.get(r.id) ?? { logs: [], droppedLines: 0 }) }))
+  return { ...taskFromRow(row), executions, checkpoint: checkpointOf(selectRows, row.id) }
 }
 
 /** The task with its executions, oldest first. */

@@ -2,6 +2,7 @@ import type { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
 import type { ExecutionStatus } from '../../schema/taskExecutions.js'
 import type { TaskStatus } from '../../schema/workerTasks.js'
 import type { BackoffInput } from '../retry/backoff.js'
+import type { Checkpoint, LogLine } from './logTypes.js'
 import type { UnhandledType } from './unhandledTypes.js'
 
 export type { BackoffPolicy, ErrorInfo, ExecutionStatus, TaskStatus, UnhandledType }
@@ -61,6 +62,10 @@ export type Execution = {
   result: unknown
   error: ErrorInfo | null
   durationMs: number | null
+  /** Set by `get`: the execution's kept `ctx.log` lines, oldest first (the newest 1,000 / 256 KiB). */
+  logs?: LogLine[]
+  /** Set by `get`: how many of its lines were not kept (over the bound, or dropped by the worker). */
+  droppedLines?: number
 }
 
 export type Task = {
@@ -101,9 +106,12 @@ export type Task = {
   deduplicated?: boolean
   /** Set by `get`: every execution, oldest first. */
   executions?: Execution[]
+  /** Set by `get`: the last checkpoint a handler saved (`ctx.saveCheckpoint`), or null. */
+  checkpoint?: Checkpoint | null
 }
 
-export type Claim = { task: Task; executionId: string; attempt: number; leaseUntil: number }
+/** `checkpoint`: the task's last saved checkpoint, when it has one (the attempt resumes from it). */
+export type Claim = { task: Task; executionId: string; attempt: number; leaseUntil: number; checkpoint?: Checkpoint }
 
 export type ListOptions = {
   status?: TaskStatus

@@ -3,6 +3,7 @@ import type { EscalationInput } from '../queue/escalate.js'
 import type { Reporter } from '../queue/execution.js'
 import type { FailOptions, FailResult } from '../queue/fail.js'
 import type { LeaseOptions } from '../queue/heartbeat.js'
+import type { AppendLogsResult, LogInput } from '../queue/logTypes.js'
 import type { RunnerInfo } from '../queue/runners.js'
 import type { BreakerRow, Claim, ReportResult, Task } from '../queue/types.js'
 import type { HandlerQueue } from './types.js'
@@ -61,6 +62,10 @@ export interface WorkerBackend {
   complete(executionId: string, result: unknown, by: Reporter): Promise<ReportResult>
   fail(executionId: string, error: unknown, opts: FailOptions): Promise<FailResult>
   confirmCancelled(taskId: string, executionId: string): Promise<void>
+  /** Kept logs: buffered lines of this runner's executions, in one batch (one event on the host). */
+  appendLogs(lines: ReadonlyArray<LogInput>, by: Reporter): Promise<AppendLogsResult>
+  /** A checkpoint for the execution's task, persisted before this resolves; `accepted: false` when it no longer holds the task. */
+  saveCheckpoint(executionId: string, data: unknown, by: Reporter): Promise<ReportResult>
   escalate(input: EscalationInput): Promise<Task>
   get(taskId: string): Promise<Task>
   runnerStarted(info: RunnerInfo): Promise<void>

@@ -7,6 +7,7 @@ import { ClaimLoop } from './claimLoop.js'
 import { Execution, type ExecutionDeps } from './execution.js'
 import { Heartbeats } from './heartbeats.js'
 import { Hooks } from './hooks.js'
+import { LogBuffer } from './logBuffer.js'
 import { validateWorkerOptions } from './options.js'
 import { ValidationError } from '../errors.js'
 import { isHostUnreachable, serverBackend } from './remoteBackend.js'
@@ -88,11 +89,15 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
     onError(e, 'runner heartbeat'),
   )
 
+  // Kept logs: every execution's lines in one batch, about once a second (src/runtime/logBuffer.ts).
+  const logs = new LogBuffer((lines) => backend.appendLogs(lines, { runnerId }), (e) => onError(e, 'logs'), { serial: backend.kind === 'remote' })
+
   const executionDeps: ExecutionDeps = {
     backend,
     runnerId,
     hooks,
     heartbeats,
+    logs,
     leaseMs,
     escalation: options.escalation,
     onVerdict: (type, verdict) =>
@@ -138,6 +143,7 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
     await loop.stop()
     await grace.drain(inFlight, () => running.values(), graceMs)
     heartbeats.dispose()
+    await logs.dispose()
     stopWatching?.()
     breakers.dispose()
     if (registered) await registry.stopped().catch((e) => hooks.emit('worker:error', { runnerId, error: e, during: 'stop' }))

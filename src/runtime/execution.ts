@@ -4,6 +4,7 @@ import { type DependencyOutcome, readDependencies } from './dependencies.js'
 import { type AbortReasonKind, abortKind, TaskAborted } from './errors.js'
 import type { Heartbeats } from './heartbeats.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
+import type { LogBuffer } from './logBuffer.js'
 import { ProgressThrottle } from './progressThrottle.js'
 import { type Outcome, report } from './report.js'
 import type { EscalationRule, Handler, HandlerContext } from './types.js'
@@ -17,6 +18,8 @@ export type ExecutionDeps = {
   runnerId: string
   hooks: Hooks
   heartbeats: Heartbeats
+  /** The worker's kept-log buffer (one batch for all its executions). */
+  logs: LogBuffer
   leaseMs: number
   escalation: Record<string, EscalationRule> | undefined
   /** The attempt's verdict for the circuit breaker; given once, as soon as it is known. */
@@ -35,6 +38,8 @@ export class Execution {
   readonly task: Task
   readonly executionId: string
   readonly attempt: number
+  /** The checkpoint the claim carried (the task's last attempt saved it). */
+  private readonly lastCheckpoint: unknown
   private readonly controller = new AbortController()
   private readonly progress: ProgressThrottle
   private readonly base: TaskHookEvent
@@ -52,6 +57,8 @@ export class Execution {
     this.task = claim.task
     this.executionId = claim.executionId
     this.attempt = claim.attempt
+    this.lastCheckpoint = claim.checkpoint?.data
+    d.logs.open(claim.executionId)
     this.base = { runnerId: d.runnerId, task: claim.task, executionId: claim.executionId, attempt: claim.attempt }
     this.progress = new ProgressThrottle((v) =>
       d.backend
@@ -80,6 +87,7 @@ export class Execution {
     // A handler stopped by shutdown gives its attempt back (unless it finished the work anyway).
     if (outcome.kind === 'error' && aborted === 'shutdown') outcome = { kind: 'interrupted' }
     await this.finish(outcome)
+    this.d.logs.close(this.executionId)
   }
 
   /** The handler has returned or thrown: what is left is the report, one round trip at most. */
@@ -115,13 +123,22 @@ export class Execution {
       attempt: this.attempt,
       signal: this.controller.signal,
       progress: (fraction, message) => this.progress.report(fraction, message),
-      log: (message) => {
-        if (this.d.hooks.has('task:log')) this.d.hooks.emit('task:log', { ...this.base, message })
-        else console.log(`[${this.task.type} ${this.task.id} #${this.attempt}] ${message}`)
+      log: (message, fields) => {
+        this.d.logs.log(this.executionId, message, fields)
+        this.d.hooks.emit('task:log', { ...this.base, message, ...(fields === undefined ? {} : { fields }) })
       },
+      saveCheckpoint: (data) => this.saveCheckpoint(data),
+      lastCheckpoint: this.lastCheckpoint,
       queue: this.d.backend.queue,
       dependencies,
     }
+  }
+
+  private async saveCheckpoint(data: unknown): Promise<void> {
+    const { backend, runnerId } = this.d
+    const answer = await backend.saveCheckpoint(this.executionId, data, { runnerId })
+    this.onReport(answer)
+    if (!answer.accepted) throw this.controller.signal.reason ?? new TaskAborted('leaseLost')
   }
 
   /** setTimeout fires at once for delays over ~24.8 days; longer limits re-arm until the deadline. */
@@ -164,8 +181,14 @@ export class Execution {
       else await this.progress.flush()
       const { backend, hooks, escalation } = this.d
       const cancelKnown = abortKind(this.controller.signal) === 'cancelled'
+      // The buffered log lines go first, so they are never lost on a normal finish: in process
+      // they join the group commit ahead of the report (one commit for both); over HTTP the
+      // report waits for them (a reader told the task is done must find its lines).
+      const logsSent = this.d.logs.flush()
+      if (backend.kind === 'remote') await logsSent
       const onSubmitted = this.d.onReportSubmitted
       await report({ backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown, ...(onSubmitted ? { onSubmitted } : {}) }, outcome)
+      await logsSent
     })().catch((error) => this.d.onError(error, 'report'))
     return this.final
   }

@@ -26,8 +26,8 @@ export type WorkerHooks = {
   'worker:fatalError': (e: { runnerId: string; error: unknown }) => void
   /** A handler is about to run. */
   'task:start': (e: TaskHookEvent) => void
-  /** A line from `ctx.log`. Without a listener the line goes to stdout. */
-  'task:log': (e: TaskHookEvent & { message: string }) => void
+  /** A line from `ctx.log` (it is also kept with the execution). */
+  'task:log': (e: TaskHookEvent & { message: string; fields?: Record<string, unknown> }) => void
   /** The handler returned and the completion was accepted. */
   'task:success': (e: TaskHookEvent & { result: unknown; durationMs: number }) => void
   /** An attempt failed (threw or timed out); `willRetry` says whether the queue scheduled another. */

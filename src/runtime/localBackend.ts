@@ -32,6 +32,8 @@ export const localBackend = (queue: TaskQueue): WorkerBackend => {
     complete: (executionId, result, by) => queue.complete(executionId, result, by),
     fail: (executionId, error, opts) => queue.fail(executionId, error, opts),
     confirmCancelled: (taskId, executionId) => queue.confirmCancelled(taskId, executionId),
+    appendLogs: (lines, by) => queue.appendLogs(lines, by),
+    saveCheckpoint: (executionId, data, by) => queue.saveCheckpoint(executionId, data, by),
     escalate: (input) => queue.escalate(input),
     get: (taskId) => queue.get(taskId),
     runnerStarted: (info) => queue.runnerStarted(info),

@@ -96,6 +96,9 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
     complete: (executionId, result, by) => completions(executionId, result, by),
     fail: (executionId, error, o) => retry(() => client.fail(executionId, error, o)),
     confirmCancelled: (taskId, executionId) => retry(() => client.confirmCancelled(taskId, executionId)),
+    // Both are safe to repeat: a line is kept once per (execution, seq); a checkpoint replaces itself.
+    appendLogs: (lines, by) => retry(() => client.appendLogs(lines, by)),
+    saveCheckpoint: (executionId, data, by) => retry(() => client.saveCheckpoint(executionId, data, by)),
     escalate: (input) => retry(() => client.escalate(input)),
     get: (taskId) => retry(() => client.get(taskId)),
     runnerStarted: (info) => retry(() => client.runnerStarted(info)),

@@ -30,8 +30,22 @@ export type HandlerContext<P = unknown> = {
    * the task's final report. Never throws for a lost lease; throws `RangeError` for bad input.
    */
   progress(fraction: number, message?: string): void
-  /** A log line for this execution: goes to the `task:log` hook (stdout when no hook is set). Not an event. */
-  log(message: string): void
+  /**
+   * A log line for this execution, kept with it (`get(id)`'s `executions[].logs`, `livequeue logs`):
+   * buffered and written with the other lines of this worker about once a second, and before the
+   * final report. Each execution keeps its newest 1,000 lines / 256 KiB. `fields`: a JSON object
+   * (at most 16 KiB; a `ValidationError` otherwise). Also goes to the `task:log` hook.
+   */
+  log(message: string, fields?: Record<string, unknown>): void
+  /**
+   * Persists a JSON value (at most 256 KiB) for this task; resolves once it is on disk. The
+   * task's next attempt (a retry, an expired lease, an interrupted shutdown) sees the last one
+   * saved as `ctx.lastCheckpoint`. Rejects with the signal's `TaskAborted` when this execution
+   * no longer holds the task (nothing was saved), with a `ValidationError` for a value too large.
+   */
+  saveCheckpoint(data: unknown): Promise<void>
+  /** The checkpoint the task's last attempt saved, as this attempt started; undefined when none. */
+  readonly lastCheckpoint: unknown
   /** The queue, narrowed: enqueue follow-up work, read other tasks. */
   readonly queue: HandlerQueue
   /**

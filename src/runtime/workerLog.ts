@@ -6,7 +6,7 @@ const reason = (error: unknown) => (error as Error)?.message ?? String(error)
 
 /**
  * One line per thing an operator of a worker process wants to see (the host prints the full
- * activity stream; a remote worker prints what it ran and how it went): task starts and ends,
+ * activity stream; a remote worker prints what it ran and how it went): task starts, log lines and ends,
  * outages of the host, shutdown. Returns a function that stops the lines.
  */
 export const logWorker = (worker: Worker, write: (line: string) => void, opts: { tasks?: boolean } = {}): (() => void) => {
@@ -21,6 +21,8 @@ export const logWorker = (worker: Worker, write: (line: string) => void, opts: {
   if (opts.tasks !== false) {
     off.push(
       worker.on('task:start', (e) => line('started', e.task.type, e.task.id, `attempt ${e.attempt}`)),
+      // ctx.log lines are kept on the host (`livequeue logs ID`); the worker's operator sees them here too.
+      worker.on('task:log', (e) => line('log', e.task.type, e.task.id, e.message.replace(/\p{Cc}+/gu, ' '))),
       worker.on('task:success', (e) => line('completed', e.task.type, e.task.id, `in ${e.durationMs} ms`)),
       worker.on('task:error', (e) => line('failed', e.task.type, e.task.id, `${reason(e.error)}${e.willRetry ? ' (will retry)' : ''}`)),
       worker.on('task:cancelled', (e) => line('cancelled', e.task.type, e.task.id, 'handler stopped')),

@@ -31,6 +31,16 @@ export const reads = HttpApiGroup.make('reads')
       .addError(E.RequestTimeout)
       .annotate(OpenApi.Description, 'Answers once the task is completed, failed or cancelled (timeoutMs: default 30000, max 300000).'),
   )
+  .add(
+    HttpApiEndpoint.get('taskLogs')`/api/tasks/${id}/logs`
+      .setUrlParams(In.LogsParams)
+      .addSuccess(S.TaskLogs)
+      .addError(E.NotFound)
+      .annotate(
+        OpenApi.Description,
+        "The task's kept ctx.log lines after the cursor `after`, oldest first (limit: default 1000). With waitMs (max 300000), an answer with no line waits until one is kept or the task finishes (a live query, not a poll). Follow with after = cursor until finished.",
+      ),
+  )
   .add(HttpApiEndpoint.get('stats', '/api/stats').addSuccess(S.Stats))
   .add(HttpApiEndpoint.get('activity', '/api/activity').setUrlParams(In.ActivityParams).addSuccess(Schema.Struct({ items: Schema.Array(S.ActivityEntry) })))
   .add(
@@ -160,6 +170,26 @@ export const work = HttpApiGroup.make('work')
       ),
   )
   .add(HttpApiEndpoint.post('fail')`/api/executions/${id}/fail`.setPayload(In.FailInput).addSuccess(S.FailResult).addError(E.NotFound).addError(E.Conflict))
+  .add(
+    HttpApiEndpoint.post('appendLogs', '/api/logs')
+      .setPayload(In.LogsInput)
+      .addSuccess(S.AppendLogsResult)
+      .addError(E.Conflict)
+      .addError(E.PayloadTooLarge)
+      .annotate(
+        OpenApi.Description,
+        "A worker's buffered ctx.log lines, of any of its executions, kept in one event. Every line must be of an execution this runnerId claimed (409 NotClaimant otherwise, and nothing is kept); lines of executions the host does not hold are ignored. Safe to repeat: a line is kept once per (executionId, seq).",
+      ),
+  )
+  .add(
+    HttpApiEndpoint.post('saveCheckpoint')`/api/executions/${id}/checkpoint`
+      .setPayload(In.CheckpointInput)
+      .addSuccess(S.ReportResult)
+      .addError(E.NotFound)
+      .addError(E.Conflict)
+      .addError(E.PayloadTooLarge)
+      .annotate(OpenApi.Description, "Persists the task's checkpoint (any JSON, at most 256 KiB); its next attempt's claim carries it. accepted: false when the execution no longer holds the task (nothing kept)."),
+  )
   .add(HttpApiEndpoint.post('cancelled')`/api/executions/${id}/cancelled`.addSuccess(S.Ok).addError(E.NotFound))
   .add(HttpApiEndpoint.post('escalate')`/api/tasks/${id}/escalate`.setPayload(In.EscalateInput).addSuccess(S.Task).addError(E.NotFound))
   .add(HttpApiEndpoint.post('runnerStarted', '/api/runners').setPayload(In.RunnerInput).addSuccess(S.Ok))

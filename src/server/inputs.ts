@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 import { TaskStatus } from '../../schema/workerTasks.js'
-import { MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MAX_RETRY_AFTER_MS, MAX_RUNNER_ID_CHARS, MIN_LEASE_MS } from '../limits.js'
+import { MAX_LOG_LINES_PER_BATCH, MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MAX_RETRY_AFTER_MS, MAX_RUNNER_ID_CHARS, MIN_LEASE_MS } from '../limits.js'
 import { EnqueueInputSchema, inTimeRange, MsBetween } from '../queue/validateInput.js'
 import { BreakerState } from './schemas.js'
 
@@ -53,6 +53,13 @@ export const ActivityParams = Schema.Struct({
 export const StreamParams = Schema.Struct(activityFilters).annotations(strict)
 
 export const ThroughputParams = Schema.Struct({ minutes: Schema.optional(intParam('minutes', 1, 1440)) }).annotations(strict)
+
+/** GET /api/tasks/{id}/logs: lines after the cursor `after`; `waitMs` long-polls for the next one. */
+export const LogsParams = Schema.Struct({
+  after: Schema.optional(intParam('after', 0, Number.MAX_SAFE_INTEGER)),
+  waitMs: Schema.optional(intParam('waitMs', 0, 300_000)),
+  limit: Schema.optional(intParam('limit', 1, MAX_LOG_LINES_PER_BATCH)),
+}).annotations(strict)
 
 export const WaitParams = Schema.Struct({ timeoutMs: Schema.optional(intParam('timeoutMs', 0, 300_000)) }).annotations(strict)
 
@@ -171,3 +178,20 @@ export const ScheduleInput = Schema.Struct({
   task: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   catchUp: Schema.optional(Schema.Literal('skip', 'once')),
 }).annotations(strict)
+
+/** POST /api/logs: a worker's buffered log lines (the library checks each line: message, fields, times). */
+export const LogsInput = Schema.Struct({
+  runnerId: RunnerId,
+  lines: Schema.Array(
+    Schema.Struct({
+      executionId: Schema.String,
+      seq: Schema.Number,
+      at: Schema.Number,
+      message: Schema.String,
+      fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    }).annotations(strict),
+  ).pipe(Schema.maxItems(MAX_LOG_LINES_PER_BATCH)),
+}).annotations({ identifier: 'LogsInput', ...strict })
+
+/** POST /api/executions/{id}/checkpoint: the value is checked by the library (plain JSON, ≤ 256 KiB). */
+export const CheckpointInput = Schema.Struct({ runnerId: RunnerId, data: Schema.Unknown }).annotations(strict)

@@ -2,6 +2,7 @@ import { Schema } from 'effect'
 import { BackoffPolicy, ErrorInfo } from '../../events/shapes.js'
 import { ExecutionStatus } from '../../schema/taskExecutions.js'
 import { TaskStatus } from '../../schema/workerTasks.js'
+import type * as LibLogs from '../queue/logTypes.js'
 import type * as LibRunners from '../queue/runners.js'
 import type * as LibThroughput from '../queue/throughput.js'
 import type * as Lib from '../queue/types.js'
@@ -16,6 +17,32 @@ import { ActivityEntrySchema } from '../../schema/activity.js'
 const Ms = Schema.Number.annotations({ description: 'ms since the Unix epoch' })
 const NullableMs = Schema.NullOr(Ms)
 
+export const LogLine = Schema.Struct({
+  id: Schema.Number.annotations({ description: "orders every line of the store: a follower's cursor" }),
+  seq: Schema.Number.annotations({ description: "the line's number in its execution, from 1" }),
+  at: Ms,
+  message: Schema.String,
+  fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+}).annotations({ identifier: 'LogLine' })
+
+export const Checkpoint = Schema.Struct({
+  data: Schema.Unknown,
+  savedAt: Ms,
+  executionId: Schema.String,
+  attempt: Schema.Number,
+}).annotations({ identifier: 'Checkpoint', description: "the task's last saved checkpoint: its next attempt resumes from it" })
+
+export const TaskLogs = Schema.Struct({
+  items: Schema.Array(Schema.extend(LogLine, Schema.Struct({ executionId: Schema.String, attempt: Schema.Number }))),
+  cursor: Schema.Number.annotations({ description: 'pass as `after` for the lines that follow' }),
+  finished: Schema.Boolean.annotations({ description: 'the task is finished and every line is here: following can stop' }),
+}).annotations({ identifier: 'TaskLogs' })
+
+export const AppendLogsResult = Schema.Struct({
+  kept: Schema.Number,
+  ignored: Schema.Number.annotations({ description: 'lines of executions the store does not hold (pruned, archived)' }),
+}).annotations({ identifier: 'AppendLogsResult' })
+
 export const Execution = Schema.Struct({
   id: Schema.String,
   taskId: Schema.String,
@@ -29,6 +56,8 @@ export const Execution = Schema.Struct({
   result: Schema.Unknown,
   error: Schema.NullOr(ErrorInfo),
   durationMs: Schema.NullOr(Schema.Number),
+  logs: Schema.optional(Schema.Array(LogLine)).annotations({ description: "kept ctx.log lines, oldest first (the newest 1,000 / 256 KiB)" }),
+  droppedLines: Schema.optional(Schema.Number).annotations({ description: 'lines of this execution that were not kept' }),
 }).annotations({ identifier: 'Execution' })
 
 export const Task = Schema.Struct({
@@ -68,12 +97,19 @@ export const Task = Schema.Struct({
   createdBy: Schema.NullOr(Schema.String).annotations({ description: 'the token name that enqueued it over HTTP' }),
   deduplicated: Schema.optional(Schema.Boolean),
   executions: Schema.optional(Schema.Array(Execution)),
+  checkpoint: Schema.optional(Schema.NullOr(Checkpoint)),
 }).annotations({ identifier: 'Task' })
 
 export const TaskPage = Schema.Struct({ items: Schema.Array(Task), nextCursor: Schema.NullOr(Schema.String) })
 export const TaskList = Schema.Struct({ items: Schema.Array(Task) })
 
-export const Claim = Schema.Struct({ task: Task, executionId: Schema.String, attempt: Schema.Number, leaseUntil: Ms }).annotations({
+export const Claim = Schema.Struct({
+  task: Task,
+  executionId: Schema.String,
+  attempt: Schema.Number,
+  leaseUntil: Ms,
+  checkpoint: Schema.optional(Checkpoint),
+}).annotations({
   identifier: 'Claim',
 })
 
@@ -174,3 +210,5 @@ fits<Fits<LibRunners.Runner, typeof Runner.Type>>()
 fits<Fits<Lib.Stats, typeof Stats.Type>>()
 fits<Fits<LibThroughput.Throughput, typeof Throughput.Type>>()
 fits<Fits<Lib.ReportResult, typeof ReportResult.Type>>()
+fits<Fits<LibLogs.TaskLogs, typeof TaskLogs.Type>>()
+fits<Fits<LibLogs.AppendLogsResult, typeof AppendLogsResult.Type>>()

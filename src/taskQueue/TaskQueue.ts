@@ -1,5 +1,5 @@
 import type { Queryable, Store } from '@livestore/livestore'
-import { QueueClosed } from '../errors.js'
+import { QueueClosed, TaskNotFound } from '../errors.js'
 import { getSchedule, listSchedules, pauseSchedule, removeSchedule, resumeSchedule, setSchedule } from '../scheduler/commands.js'
 import { type Fired, fireDue } from '../scheduler/fire.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
@@ -11,6 +11,7 @@ import { type ArchiveSource, activityWithArchive, getWithArchive, listWithArchiv
 import { type ActivityOptions, activity, activityFloor } from '../queue/activity.js'
 import { recordBreaker } from '../queue/breakers.js'
 import { cancel, confirmCancelled } from '../queue/cancel.js'
+import { saveCheckpoint, withCheckpoints } from '../queue/checkpoint.js'
 import { type ClaimOptions, claim } from '../queue/claim.js'
 import { complete } from '../queue/complete.js'
 import type { QueueContext } from '../queue/context.js'
@@ -22,6 +23,9 @@ import { type FailOptions, type FailResult, fail } from '../queue/fail.js'
 import type { Reporter } from '../queue/execution.js'
 import { heartbeat, type LeaseOptions, progress } from '../queue/heartbeat.js'
 import { hasTask, list } from '../queue/list.js'
+import { appendLogs, checkLogsOptions, taskLogs } from '../queue/logs.js'
+import { logsOfTask } from '../queue/logRows.js'
+import type { AppendLogsResult, LogInput, LogsOptions, TaskLogs } from '../queue/logTypes.js'
 import { pause, resume } from '../queue/pause.js'
 import { query } from '../queue/query.js'
 import { type PruneOptions, prune } from '../queue/prune.js'
@@ -215,6 +219,23 @@ export class TaskQueue {
   fireDueSchedules(skipThrough: number): Promise<{ fired: Fired[]; nextAt: number | null }> {
     return this.useAsync((ctx) => fireDue(ctx, skipThrough))
   }
+  /**
+   * A task's kept `ctx.log` lines after the cursor `after`, oldest first; with `waitMs`, waits
+   * (a live query) until there is a line or the task finishes. An archived task's lines come
+   * from its archive, all at once. Follow a task with `after: answer.cursor` until `finished`.
+   */
+  async logs(taskId: string, opts: LogsOptions = {}, signal?: AbortSignal): Promise<TaskLogs> {
+    // Writes nothing and may wait: outside the gate, as `wait` is.
+    if (this.closed) throw new QueueClosed()
+    try {
+      return await taskLogs(this.ctx, taskId, opts, signal)
+    } catch (error) {
+      if (!(error instanceof TaskNotFound)) throw error
+      const { after, limit } = checkLogsOptions(opts)
+      return logsOfTask(await this.get(taskId), after, limit) // the archives', or TaskNotFound
+    }
+  }
+
   /** Resolves with the task once it is completed, failed or cancelled. */
   wait(taskId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Task> {
     // Writes nothing and may last hours: it stays outside the gate, so a rotation never waits for it.
@@ -223,8 +244,9 @@ export class TaskQueue {
   }
 
   // The state machine the worker runtime drives.
+  /** Each claim carries its task's checkpoint, when it has one. */
   claim(opts: ClaimOptions): Promise<Claim[]> {
-    return this.useAsync((ctx) => claim(ctx, opts))
+    return this.useAsync(async (ctx) => withCheckpoints((query, binds) => this.store.query({ query, bindValues: binds }) as never, await claim(ctx, opts)))
   }
   /** With `runnerId`, only the runner that claimed the execution may report (`NotClaimant`); HTTP always checks. */
   heartbeat(executionId: string, opts: LeaseOptions = {}): Promise<ReportResult> {
@@ -238,6 +260,17 @@ export class TaskQueue {
   }
   fail(executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> {
     return this.useAsync((ctx) => fail(ctx, executionId, error, opts))
+  }
+  /**
+   * Keeps a worker's buffered `ctx.log` lines, of any of its executions, in one event (kept
+   * logs). With `runnerId`, every line must be of an execution that runner claimed (`NotClaimant`).
+   */
+  appendLogs(lines: ReadonlyArray<LogInput>, by: Reporter = {}): Promise<AppendLogsResult> {
+    return this.useAsync((ctx) => appendLogs(ctx, lines, by))
+  }
+  /** Persists a checkpoint for the execution's task; its next attempt sees it (`ctx.lastCheckpoint`). `accepted: false`: the execution no longer holds the task. */
+  saveCheckpoint(executionId: string, data: unknown, by: Reporter = {}): Promise<ReportResult> {
+    return this.useAsync((ctx) => saveCheckpoint(ctx, executionId, data, by))
   }
   /** The worker's side of a cancel: its handler stopped. */
   confirmCancelled(taskId: string, executionId: string): Promise<void> {

@@ -19,6 +19,7 @@ export const readsLive = (deps: ServerDeps) =>
       .handle('waitTask', ({ path, urlParams }) =>
         respond(deps, (signal) => deps.queue.wait(path.id, { timeoutMs: urlParams.timeoutMs ?? DEFAULT_WAIT_MS, signal })),
       )
+      .handle('taskLogs', ({ path, urlParams }) => respond(deps, (signal) => deps.queue.logs(path.id, urlParams, signal)))
       .handle('stats', () => respond(deps, () => deps.queue.stats()))
       .handle('activity', ({ urlParams }) => respond(deps, async () => ({ items: await deps.queue.activity(urlParams) })))
       .handle('activityStream', ({ urlParams, headers }) => {

@@ -60,6 +60,8 @@ export const workLive = (deps: ServerDeps) => {
           return result
         }),
       )
+      .handle('appendLogs', ({ payload: { lines, runnerId } }) => respond(deps, () => queue.appendLogs(lines, { runnerId })))
+      .handle('saveCheckpoint', ({ path, payload: { data, runnerId } }) => respond(deps, () => queue.saveCheckpoint(path.id, data, { runnerId })))
       .handle('cancelled', ({ path }) =>
         respond(deps, async () => {
           await queue.confirmCancelled(taskOf(deps, path.id), path.id)

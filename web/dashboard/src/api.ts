@@ -1,10 +1,11 @@
+import type { TaskLogs } from '../../../src/queue/logTypes.js'
 import type { ActivityEntry, Page, Stats, Task } from '../../../src/queue/types.js'
 import type { Runner } from '../../../src/queue/runners.js'
 import type { Throughput } from '../../../src/queue/throughput.js'
 import type { Schedule } from '../../../src/scheduler/types.js'
 import { getToken } from './session.js'
 
-export type { ActivityEntry, Page, Runner, Schedule, Stats, Task, Throughput }
+export type { ActivityEntry, Page, Runner, Schedule, Stats, Task, TaskLogs, Throughput }
 export type Role = 'admin' | 'producer' | 'worker' | 'viewer'
 export type WhoAmI = { name: string | null; role: Role; tokens: boolean }
 
@@ -32,10 +33,10 @@ export const withQuery = (path: string, query: Record<string, string | number | 
   return s ? `${path}?${s}` : path
 }
 
-export const request = async <T>(method: string, path: string): Promise<T> => {
+export const request = async <T>(method: string, path: string, signal?: AbortSignal): Promise<T> => {
   let response: Response
   try {
-    response = await fetch(path, { method, headers: authHeaders() })
+    response = await fetch(path, { method, headers: authHeaders(), ...(signal ? { signal } : {}) })
   } catch (error) {
     throw new ApiError(0, 'NetworkError', `the host cannot be reached (${(error as Error).message})`)
   }
@@ -58,6 +59,9 @@ export const api = {
     request<Page<Task>>('GET', withQuery('/api/tasks', query)),
   activity: async (query: { before?: number; limit?: number; queue?: string; type?: string; kind?: string; taskId?: string }) =>
     (await request<{ items: ActivityEntry[] }>('GET', withQuery('/api/activity', query))).items,
+  /** The task's kept log lines after `after`; with waitMs, a long-poll answered when a line is kept or the task finishes. */
+  logs: (id: string, query: { after: number; waitMs?: number; limit?: number }, signal?: AbortSignal) =>
+    request<TaskLogs>('GET', withQuery(`/api/tasks/${encodeURIComponent(id)}/logs`, query), signal),
   retry: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/retry`),
   cancel: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/cancel`),
 }

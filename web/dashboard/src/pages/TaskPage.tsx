@@ -2,6 +2,7 @@ import type { ErrorInfo, Execution } from '../../../../src/queue/types.js'
 import { api, type WhoAmI } from '../api.js'
 import { ActivityList } from '../components/ActivityList.js'
 import { TaskActions } from '../components/TaskActions.js'
+import { TaskLogs } from '../components/TaskLogs.js'
 import { ProgressBar } from '../components/ProgressBar.js'
 import { dateTime, duration, shortId } from '../format.js'
 import { useActivityWindow, useLoad, useNow } from '../hooks.js'
@@ -162,8 +163,21 @@ export const TaskPage = ({ id, who }: { id: string; who: WhoAmI }) => {
           <ErrorBlock error={t.lastError} />
         </>
       )}
+      {t.checkpoint && (
+        <>
+          <h3>Checkpoint</h3>
+          <p class="muted small" data-testid="checkpoint-meta">
+            saved by attempt {t.checkpoint.attempt} at {dateTime(t.checkpoint.savedAt)}; the next attempt resumes from it
+          </p>
+          <div data-testid="checkpoint">
+            <Json value={t.checkpoint.data} />
+          </div>
+        </>
+      )}
       <h3>Executions</h3>
       {executions.length === 0 ? <p class="muted">Not started yet.</p> : <Timeline executions={executions} now={now} />}
+      <h3>Logs</h3>
+      <TaskLogs taskId={t.id} />
       <h3>Activity</h3>
       <ActivityList entries={feed.entries} empty="No activity." />
     </div>
