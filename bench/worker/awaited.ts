@@ -1,20 +1,7 @@
 import { measure, p50, p99, type Timing } from '../measure.js'
 import type { Subject } from '../subject.js'
 import { benchTask, benchTasks } from '../tasks.js'
-
-/** A worker that counts completions and says when `n` are done. */
-const countingWorker = async (q: Subject, concurrency: number, n: number) => {
-  let completed = 0
-  let allDone: () => void = () => {}
-  const finished = new Promise<void>((resolve) => (allDone = resolve))
-  const worker = await q.startWorker(concurrency, {
-    onStart: () => {},
-    onDone: () => {
-      if (++completed === n) allDone()
-    },
-  })
-  return { worker, finished }
-}
+import { countingWorker } from './workloads.js'
 
 /**
  * End to end with a producer that awaits each enqueue before the next (a web server enqueueing

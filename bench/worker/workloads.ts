@@ -53,6 +53,20 @@ const startLatency = async (q: Subject, n: number, task: (i: number) => BenchTas
  */
 export const pickupLatency = (q: Subject, n: number): Promise<Timing> => startLatency(q, n, benchTask)
 
+/** A worker with a no-op handler that says when `n` tasks have completed. */
+export const countingWorker = async (q: Subject, concurrency: number, n: number) => {
+  let completed = 0
+  let allDone: () => void = () => {}
+  const finished = new Promise<void>((resolve) => (allDone = resolve))
+  const worker = await q.startWorker(concurrency, {
+    onStart: () => {},
+    onDone: () => {
+      if (++completed === n) allDone()
+    },
+  })
+  return { worker, finished }
+}
+
 /**
  * End to end: a worker with `concurrency` slots runs a no-op handler while a producer enqueues
  * `n` tasks in batches of 100; timed until the last task completed.
@@ -60,15 +74,7 @@ export const pickupLatency = (q: Subject, n: number): Promise<Timing> => startLa
 export const endToEnd =
   (concurrency: number) =>
   async (q: Subject, n: number): Promise<Timing> => {
-    let completed = 0
-    let allDone: () => void = () => {}
-    const finished = new Promise<void>((resolve) => (allDone = resolve))
-    const worker = await q.startWorker(concurrency, {
-      onStart: () => {},
-      onDone: () => {
-        if (++completed === n) allDone()
-      },
-    })
+    const { worker, finished } = await countingWorker(q, concurrency, n)
     const timing = await measure(n, async () => {
       for (let from = 0; from < n; from += PRODUCER_BATCH) await q.enqueueMany(benchTasks(from, Math.min(PRODUCER_BATCH, n - from)))
       await finished
