@@ -12,13 +12,17 @@ import { p50, p99 } from './measure.js'
  *
  *   npm run build && node dist/bench/dashboard.js --sizes 1000,10000,100000 [--recent] [--json]
  */
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, json: { type: 'boolean', default: false }, recent: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1000,10000,100000' }, json: { type: 'boolean', default: false }, recent: { type: 'boolean', default: false } },
+})
 const sizes = (values.sizes ?? '').split(',').map(Number)
 
 const fill = async (queue: TaskQueue, n: number) => {
   for (let done = 0; done < n; done += 1000) {
     const count = Math.min(1000, n - done)
-    await queue.enqueueMany(Array.from({ length: count }, (_, i) => ({ type: (done + i) % 3 === 0 ? 'summarize' : 'research', maxAttempts: 1, payload: { i: done + i } })))
+    await queue.enqueueMany(
+      Array.from({ length: count }, (_, i) => ({ type: (done + i) % 3 === 0 ? 'summarize' : 'research', maxAttempts: 1, payload: { i: done + i } })),
+    )
     const claims = await queue.claim({ runnerId: 'filler', limit: count })
     await Promise.all(claims.map((c, i) => (i % 10 === 0 ? queue.fail(c.executionId, new Error('gave up')) : queue.complete(c.executionId, null))))
   }

@@ -32,5 +32,4 @@ export const machine = (): Machine => ({
   date: new Date().toISOString(),
 })
 
-export const machineLine = (m: Machine): string =>
-  `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}, temp dir ${m.tmpFs}, ${m.date}`
+export const machineLine = (m: Machine): string => `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}, temp dir ${m.tmpFs}, ${m.date}`

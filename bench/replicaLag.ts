@@ -63,8 +63,7 @@ const main = async () => {
         seenAt.set(entry.taskId, Date.now())
         waiters.get(entry.taskId)?.()
       })
-      const seen = (id: string) =>
-        seenAt.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, resolve))
+      const seen = (id: string) => (seenAt.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, resolve)))
       const lagOf = async (id: string, ackAt: number) => {
         await seen(id)
         return (seenAt.get(id) as number) - ackAt

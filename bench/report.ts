@@ -26,16 +26,14 @@ const rate = (t: Timing): string => (t.latency ? `p50 ${ms(t.latency.p50)} ms, p
 const ratio = (r: number): string => (r >= 0.1 ? `${r.toFixed(2)}×` : r >= 0.001 ? `${r.toFixed(3)}×` : `${r.toExponential(1)}×`)
 
 /** The label, with a note when livequeue ran fewer tasks than the baseline. */
-const label = (row: Row): string =>
-  row.livequeue.ops === row.sqlite.ops ? row.label : `${row.label} [livequeue: ${formatCount(row.livequeue.ops)} tasks]`
+const label = (row: Row): string => (row.livequeue.ops === row.sqlite.ops ? row.label : `${row.label} [livequeue: ${formatCount(row.livequeue.ops)} tasks]`)
 
 /** One aligned table: measure | livequeue | better-sqlite3 | ratio, then the settings and the machine. */
 export const formatTable = (report: Report): string => {
   const header = ['measure', 'livequeue', 'better-sqlite3', 'ratio']
   const cells = report.rows.map((row) => [label(row), rate(row.livequeue), rate(row.sqlite), ratio(row.ratio)])
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => (r[c] as string).length)))
-  const line = (r: ReadonlyArray<string>) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  ')
+  const line = (r: ReadonlyArray<string>) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  ')
   return [
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),

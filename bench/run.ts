@@ -78,7 +78,8 @@ const report: Report = {
     tasks,
     sqliteSynchronous: synchronous,
     code: codeVersion(),
-    livequeue: 'fs store (LiveStore 0.4.0 adapter-node) in a fresh temp dir; each call resolves once its events are in the journal (write(2), no fsync) and applied by LiveStore',
+    livequeue:
+      'fs store (LiveStore 0.4.0 adapter-node) in a fresh temp dir; each call resolves once its events are in the journal (write(2), no fsync) and applied by LiveStore',
   },
   rows,
 }

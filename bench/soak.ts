@@ -86,7 +86,9 @@ while (done < total) {
       epoch: epochNow(),
     }
     samples.push(sample)
-    log(`${sample.tasks} tasks, ${sample.seconds} s: rss ${sample.rssMiB} MiB, heap ${sample.heapMiB} MiB, commit p50 ${sample.commitMs} ms, epoch ${sample.epoch}`)
+    log(
+      `${sample.tasks} tasks, ${sample.seconds} s: rss ${sample.rssMiB} MiB, heap ${sample.heapMiB} MiB, commit p50 ${sample.commitMs} ms, epoch ${sample.epoch}`,
+    )
     if (memory.rss > maxRss) {
       stoppedBecause = `RSS ${MiB(memory.rss)} MiB passed --max-rss-mib at ${done} tasks`
       break

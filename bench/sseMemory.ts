@@ -52,7 +52,8 @@ const runClients = async () => {
   let bytes = 0
   const requests = Array.from({ length: n }, (_, i) =>
     http.get(url, (res) => {
-      if (i < slow) res.pause() // never reads: the host's backlog for it is what is measured
+      if (i < slow)
+        res.pause() // never reads: the host's backlog for it is what is measured
       else res.on('data', (d: Buffer) => (bytes += d.length))
       res.on('error', () => {})
     }),

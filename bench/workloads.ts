@@ -9,8 +9,7 @@ export type Workload = (subject: Subject, n: number) => Promise<Timing>
 export const BATCH = 1000
 
 /** Fires all `n` enqueue calls at once, then awaits them all (livequeue's group commit coalesces them). */
-export const enqueueConcurrent: Workload = (q, n) =>
-  measure(n, () => Promise.all(Array.from({ length: n }, async (_, i) => q.enqueue(benchTask(i)))))
+export const enqueueConcurrent: Workload = (q, n) => measure(n, () => Promise.all(Array.from({ length: n }, async (_, i) => q.enqueue(benchTask(i)))))
 
 /** Awaits each enqueue before the next. */
 export const enqueueSequential: Workload = (q, n) =>

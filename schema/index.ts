@@ -29,7 +29,19 @@ export { ExecutionStatus, type TaskExecutionRow } from './taskExecutions.js'
 export { TaskStatus, type WorkerTaskRow } from './workerTasks.js'
 
 /** The queue's tables, keyed as `makeState` expects; spread them beside an app's own tables. */
-export const tables = { workerTasks, taskExecutions, taskDependencies, activity, queues, runners, circuitBreakers, schedules, epochState, executionLogs, taskCheckpoints }
+export const tables = {
+  workerTasks,
+  taskExecutions,
+  taskDependencies,
+  activity,
+  queues,
+  runners,
+  circuitBreakers,
+  schedules,
+  epochState,
+  executionLogs,
+  taskCheckpoints,
+}
 
 export const state = State.SQLite.makeState({ tables, materializers })
 

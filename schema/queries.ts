@@ -107,9 +107,7 @@ export const schedules$ = queryDb(
 export const epochSealed$ = queryDb(
   {
     query: `SELECT storeId AS nextStoreId, epoch AS nextEpoch, at, activitySeq AS activitySeqEnd FROM epochState WHERE key = 'sealed'`,
-    schema: Schema.Array(
-      Schema.Struct({ nextStoreId: Schema.String, nextEpoch: Schema.Number, at: Schema.Number, activitySeqEnd: Schema.Number }),
-    ),
+    schema: Schema.Array(Schema.Struct({ nextStoreId: Schema.String, nextEpoch: Schema.Number, at: Schema.Number, activitySeqEnd: Schema.Number })),
     queriedTables: new Set(['epochState']),
   },
   { label: 'livequeue.epochSealed', map: (rows) => rows[0] ?? null },

@@ -16,9 +16,7 @@ const { cli } = await import(path.join(ROOT, 'dist/src/cli/main.js'))
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
 let text = ''
 const capture = (self) =>
-  Console.consoleWith((base) =>
-    Console.withConsole(self, { ...base, log: (...args) => Effect.sync(() => (text += `${args.join(' ')}\n`)) }),
-  )
+  Console.consoleWith((base) => Console.withConsole(self, { ...base, log: (...args) => Effect.sync(() => (text += `${args.join(' ')}\n`)) }))
 await Effect.runPromise(cli(['node', 'livequeue', '--help']).pipe(capture, Effect.provide(NodeContext.layer)))
 if (!text.includes('USAGE')) throw new Error(`livequeue --help rendered no usage:\n${text}`)
 fs.writeFileSync(path.join(ROOT, 'dist/src/cli/help.txt'), text.replace(ANSI, ''))

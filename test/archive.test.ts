@@ -229,9 +229,7 @@ describe('archives: reading sealed epochs', () => {
     const entries: ActivityEntry[] = await queue.activity({ taskId: 'retried' })
     expect(entries.length).toBeGreaterThanOrEqual(4)
     expect(entries.every((e) => e.taskId === 'retried' && e.seq <= epoch0.seqEnd)).toBe(true)
-    expect(await archivedActivity(dir, BASE, { limit: 3 })).toEqual(
-      epoch0.seqs.slice(-3).map((seq) => expect.objectContaining({ seq })),
-    )
+    expect(await archivedActivity(dir, BASE, { limit: 3 })).toEqual(epoch0.seqs.slice(-3).map((seq) => expect.objectContaining({ seq })))
   })
 
   it('HTTP and the CLI through the host: GET /api/tasks/{id}, ?archived=true, show, list --archived', async () => {

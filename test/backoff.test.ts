@@ -56,7 +56,11 @@ describe('backoff: nominal delay per strategy (src/retry/backoff.ts contract tab
     expect(delay).toBe(expected)
     expect(Number.isFinite(delay)).toBe(true)
     // without jitter the delay used is the nominal one, and `random` is never drawn
-    expect(retryDelayMs(policy(p), n, () => { throw new Error('random drawn without jitter') })).toBe(expected)
+    expect(
+      retryDelayMs(policy(p), n, () => {
+        throw new Error('random drawn without jitter')
+      }),
+    ).toBe(expected)
   })
 })
 
@@ -89,7 +93,7 @@ describe('backoff: equal jitter, drawn from [d/2, d] with the injected random', 
         expect(x).toBeLessThanOrEqual(d)
       }
       // not collapsed to one value: the draws spread over most of the interval
-      expect(Math.max(...draws) - Math.min(...draws)).toBeGreaterThan(d / 2 * 0.8)
+      expect(Math.max(...draws) - Math.min(...draws)).toBeGreaterThan((d / 2) * 0.8)
     }
   })
 })

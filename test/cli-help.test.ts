@@ -12,8 +12,11 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean)
 const renderedHelp = (): Promise<string> =>
   new Promise((resolve, reject) => {
     const main = JSON.stringify(path.join(ROOT, 'dist/src/cli/main.js'))
-    execFile(process.execPath, ['--input-type=module', '-e', `import { main } from ${main}; main(['node', 'livequeue', '--help'])`], { cwd: ROOT }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', `import { main } from ${main}; main(['node', 'livequeue', '--help'])`],
+      { cwd: ROOT },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
     )
   })
 

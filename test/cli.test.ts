@@ -43,12 +43,36 @@ describe.concurrent('livequeue CLI', () => {
       expect(first.stdout).toMatch(/priority:\s+7/)
 
       const second = await cliJson([
-        'enqueue', 'report', ...d, '--delay', '5m', '--max-attempts', '5', '--key', 'k1', '--timeout', '30s',
-        '--backoff', 'linear', '--depends-on', id, '--payload', '[1,2]',
+        'enqueue',
+        'report',
+        ...d,
+        '--delay',
+        '5m',
+        '--max-attempts',
+        '5',
+        '--key',
+        'k1',
+        '--timeout',
+        '30s',
+        '--backoff',
+        'linear',
+        '--depends-on',
+        id,
+        '--payload',
+        '[1,2]',
       ])
       expect(second).toMatchObject({
-        type: 'report', queue: 'default', status: 'pending', priority: 5, payload: [1, 2], maxAttempts: 5,
-        idempotencyKey: 'k1', timeoutMs: 30_000, dependsOn: [id], blockedBy: 1, backoff: { strategy: 'linear' },
+        type: 'report',
+        queue: 'default',
+        status: 'pending',
+        priority: 5,
+        payload: [1, 2],
+        maxAttempts: 5,
+        idempotencyKey: 'k1',
+        timeoutMs: 30_000,
+        dependsOn: [id],
+        blockedBy: 1,
+        backoff: { strategy: 'linear' },
       })
       expect(second.processAfter - second.createdAt).toBe(300_000)
 

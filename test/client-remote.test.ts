@@ -153,7 +153,8 @@ describe('RemoteQueue over HTTP', () => {
 describe('the SSE parser', () => {
   it('reads events split anywhere across chunks, with any line ending, skipping comments', () => {
     const events: Array<{ id: string | undefined; event: string; data: string }> = []
-    const text = ': keepalive\r\nid: 1\r\nevent: activity\r\ndata: {"seq":1}\r\n\r\nid: 2\nevent: activity\ndata: a\ndata: b\n\n: keepalive\n\ndata: plain\r\r\n'
+    const text =
+      ': keepalive\r\nid: 1\r\nevent: activity\r\ndata: {"seq":1}\r\n\r\nid: 2\nevent: activity\ndata: a\ndata: b\n\n: keepalive\n\ndata: plain\r\r\n'
     for (const size of [1, 2, 3, 7, text.length]) {
       events.length = 0
       const parser = sseParser((e) => events.push(e))

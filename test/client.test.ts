@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QueueApi } from '../src/client/QueueApi.js'
-import {
-  DependencyCycle,
-  ExecutionNotFound,
-  InvalidTransition,
-  QueueClosed,
-  TaskNotFound,
-  ValidationError,
-  WaitTimedOut,
-} from '../src/errors.js'
+import { DependencyCycle, ExecutionNotFound, InvalidTransition, QueueClosed, TaskNotFound, ValidationError, WaitTimedOut } from '../src/errors.js'
 import { localSubject, remoteSubject, type Subject } from './helpers/host.js'
 
 /**
@@ -59,7 +51,10 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
   it('enqueueMany links a batch by dependsOn; an idempotency key deduplicates', async () => {
     const queue = await open()
     const parent = '01900000-0000-7000-8000-000000000001'
-    const [p, child] = await queue.enqueueMany([{ id: parent, type: 'a' }, { type: 'b', dependsOn: [parent] }])
+    const [p, child] = await queue.enqueueMany([
+      { id: parent, type: 'a' },
+      { type: 'b', dependsOn: [parent] },
+    ])
     expect(p?.id).toBe(parent)
     expect(child).toMatchObject({ dependsOn: [parent], blockedBy: 1 })
     const once = await queue.enqueue({ type: 'c', idempotencyKey: 'k' })
@@ -73,7 +68,13 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     expect(await queue.cancel(task.id)).toMatchObject({ id: task.id, status: 'cancelled' })
     const refused = await queue.cancel(task.id).catch((e) => e)
     expect(refused).toBeInstanceOf(InvalidTransition)
-    expect(refused).toMatchObject({ _tag: 'InvalidTransition', taskId: task.id, from: 'cancelled', action: 'cancel', allowedFrom: ['pending', 'processing', 'failed'] })
+    expect(refused).toMatchObject({
+      _tag: 'InvalidTransition',
+      taskId: task.id,
+      from: 'cancelled',
+      action: 'cancel',
+      allowedFrom: ['pending', 'processing', 'failed'],
+    })
     expect(refused.message).toBe(`cannot cancel task ${task.id}: it is cancelled; cancel applies to pending, processing or failed tasks`)
     expect(await queue.retry(task.id)).toMatchObject({ id: task.id, status: 'pending' })
   })
@@ -100,7 +101,13 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     const queue = await open()
     await queue.enqueueMany([{ type: 'a' }, { type: 'a' }, { type: 'b' }])
     const result = await queue.query('select type, count(*) as n from workerTasks group by type order by type')
-    expect(result).toEqual({ rows: [{ type: 'a', n: 2 }, { type: 'b', n: 1 }], truncated: false })
+    expect(result).toEqual({
+      rows: [
+        { type: 'a', n: 2 },
+        { type: 'b', n: 1 },
+      ],
+      truncated: false,
+    })
     const refused = await queue.query('delete from workerTasks').catch((e) => e)
     expect(refused).toBeInstanceOf(ValidationError)
     expect(refused).toMatchObject({ field: 'sql', message: 'invalid sql: only a read-only SELECT (or WITH … SELECT) is allowed' })
@@ -173,7 +180,13 @@ describe.each(transports)('queue contract: %s', (_name, makeSubject) => {
     const doomed = await queue.enqueue({ type: 'work' })
     const [c3] = await queue.claim({ runnerId: 'r1', types: ['work'] })
     expect((await queue.fail(c3?.executionId as string, new Error('no'), { permanent: true, runnerId: 'r1' })).retryAt).toBeNull()
-    const linked = await queue.escalate({ taskId: doomed.id, executionId: c3?.executionId as string, toType: 'human', reason: 'failure', error: new Error('no') })
+    const linked = await queue.escalate({
+      taskId: doomed.id,
+      executionId: c3?.executionId as string,
+      toType: 'human',
+      reason: 'failure',
+      error: new Error('no'),
+    })
     expect(linked).toMatchObject({ type: 'human', escalatedFrom: doomed.id })
     expect(await queue.get(doomed.id)).toMatchObject({ status: 'failed', escalatedTo: linked.id })
 

@@ -48,9 +48,7 @@ describe('dependency outcomes', () => {
       ['b', 'cancelled: dependency a (step) failed'],
       ['c', 'cancelled: dependency b (middle) was cancelled because a (step) failed'],
     ])
-    expect((await queue.activity({ taskId: 'd', kind: 'dependency-ended' }))[0]?.summary).toBe(
-      'dependency a failed; runs anyway (onDependencyFailure: run)',
-    )
+    expect((await queue.activity({ taskId: 'd', kind: 'dependency-ended' }))[0]?.summary).toBe('dependency a failed; runs anyway (onDependencyFailure: run)')
     // The failure's own entry comes before the dependents'.
     const order = (await queue.activity()).filter((a) => a.kind !== 'queued').map((a) => `${a.kind}:${a.taskId}`)
     expect(order.slice(-4)).toEqual(['failed:a', 'cancelled:b', 'cancelled:c', 'dependency-ended:d'])
@@ -147,9 +145,7 @@ describe('dependency outcomes', () => {
     expect(refused.message).toBe(
       "invalid dependsOn: task a (step) failed for good, so this task could never run; retry a first, or enqueue with onDependencyFailure: 'run'",
     )
-    const many = await expectRefused(queue, 'ValidationError', () =>
-      queue.enqueueMany([{ type: 'fine' }, { type: 'late', dependsOn: ['a'] }]),
-    )
+    const many = await expectRefused(queue, 'ValidationError', () => queue.enqueueMany([{ type: 'fine' }, { type: 'late', dependsOn: ['a'] }]))
     expect(many.message).toMatch(/^invalid \[1\]\.dependsOn: task a \(step\) failed for good/)
 
     const anyway = await queue.enqueue({ id: 'r', type: 'late', dependsOn: ['a'], onDependencyFailure: 'run' })

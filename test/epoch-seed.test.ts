@@ -184,8 +184,7 @@ describe('epoch seed', () => {
   it('chunks by rows and by bytes; a row over the byte limit travels alone', async () => {
     const { queue: old } = await oldEpoch()
     const byRows = readWorkingSet(old.store, { epoch: 1, fromStoreId: 'livequeue', maxRowsPerEvent: 3 })
-    const count = (e: (typeof byRows.events)[number]) =>
-      Object.values(e.args).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
+    const count = (e: (typeof byRows.events)[number]) => Object.values(e.args).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
     expect(byRows.events.every((e) => count(e) <= 3)).toBe(true)
     const total = Object.values(byRows.rows).reduce((a, b) => a + b, 0)
     expect(byRows.events.reduce((n, e) => n + count(e), 0)).toBe(total)
@@ -314,9 +313,7 @@ describe('epoch seed', () => {
     await old.enqueue({ type: 'a' })
     expect(old.store.query(queries.epochSealed$)).toBeNull()
     const ws = readWorkingSet(old.store, { epoch: 1, fromStoreId: 'livequeue' })
-    await old.owned.group.submit([
-      events.epochSealed({ nextStoreId: 'livequeue-e1', nextEpoch: 1, at: clock.now(), activitySeqEnd: ws.activitySeqBase }),
-    ])
+    await old.owned.group.submit([events.epochSealed({ nextStoreId: 'livequeue-e1', nextEpoch: 1, at: clock.now(), activitySeqEnd: ws.activitySeqBase })])
     expect(old.store.query(queries.epochSealed$)).toEqual({ nextStoreId: 'livequeue-e1', nextEpoch: 1, at: clock.now(), activitySeqEnd: 1 })
     // Sealing writes no activity: activitySeqEnd stays the last seq.
     expect(maxSeq(old)).toBe(1)

@@ -155,7 +155,13 @@ const httpCases = (executionId: string, taskId: string): Case[] => {
     cases.push({
       method: 'POST',
       route: `${exec}/complete`,
-      body: pick<unknown>([{ runnerId: 'fz', result: bad.json() }, { runnerId: 'fz', result: 'x'.repeat(1_100_000) }, { runnerId: 'other', result: 1 }, { result: 1 }, { runnerId: 'fz', x: 1 }]),
+      body: pick<unknown>([
+        { runnerId: 'fz', result: bad.json() },
+        { runnerId: 'fz', result: 'x'.repeat(1_100_000) },
+        { runnerId: 'other', result: 1 },
+        { result: 1 },
+        { runnerId: 'fz', x: 1 },
+      ]),
     })
     cases.push({
       method: 'POST',
@@ -184,18 +190,33 @@ const httpCases = (executionId: string, taskId: string): Case[] => {
         { runnerId: 'other', fraction: 0.5 },
       ]),
     })
-    cases.push({ method: 'POST', route: '/api/completions', body: pick<unknown>([{ completions: [] }, { completions: [{ executionId: executionId }] }, { completions: 'x' }]) })
+    cases.push({
+      method: 'POST',
+      route: '/api/completions',
+      body: pick<unknown>([{ completions: [] }, { completions: [{ executionId: executionId }] }, { completions: 'x' }]),
+    })
   }
   for (let i = 0; i < 25; i++) cases.push({ method: 'PUT', route: `/api/schedules/${pick(['ok', 'x'.repeat(200), '-bad'])}`, body: badSchedule() })
   for (let i = 0; i < 15; i++) {
-    cases.push({ method: 'POST', route: '/api/prune', body: { olderThan: pick(['yesterday', -1, 1e20, 1e308, '999999999999d', '+275760-09-13T00:00:00Z', '', null, {}]) } })
+    cases.push({
+      method: 'POST',
+      route: '/api/prune',
+      body: { olderThan: pick(['yesterday', -1, 1e20, 1e308, '999999999999d', '+275760-09-13T00:00:00Z', '', null, {}]) },
+    })
   }
   for (let i = 0; i < 15; i++) {
     const id = encodeURIComponent(pick(['no-such-task', 'x'.repeat(300), '水', '%', "'; DROP TABLE workerTasks; --"]))
     cases.push({ method: 'POST', route: `/api/tasks/${id}/${pick(['cancel', 'retry'])}` })
-    cases.push({ method: 'POST', route: `/api/executions/${id}/${pick(['complete', 'fail', 'heartbeat', 'cancelled'])}`, body: { runnerId: 'fz', error: { message: 'x' } } })
+    cases.push({
+      method: 'POST',
+      route: `/api/executions/${id}/${pick(['complete', 'fail', 'heartbeat', 'cancelled'])}`,
+      body: { runnerId: 'fz', error: { message: 'x' } },
+    })
   }
-  cases.push({ method: 'POST', route: `/api/tasks/${taskId}/retry` }, { method: 'POST', route: '/api/runners/fz/breakers', body: { type: 'x', state: 'open', consecutiveFailures: 1, reopensAt: 1e20 } })
+  cases.push(
+    { method: 'POST', route: `/api/tasks/${taskId}/retry` },
+    { method: 'POST', route: '/api/runners/fz/breakers', body: { type: 'x', state: 'open', consecutiveFailures: 1, reopensAt: 1e20 } },
+  )
   cases.push({ method: 'POST', route: '/api/runners', body: { runnerId: 'r'.repeat(201), types: [], concurrency: 1 } })
   cases.push({ method: 'POST', route: '/api/runners', body: { runnerId: 'fz', types: ['x'], concurrency: 1e20 } })
   return cases
@@ -238,7 +259,10 @@ describe('fuzzed bad input', () => {
     const calls: Array<() => Promise<unknown>> = []
     for (let i = 0; i < 60; i++) {
       const input = badEnqueue()
-      calls.push(() => queue.enqueue(input as never), () => queue.enqueueMany([{ type: 'fine' }, input as never]))
+      calls.push(
+        () => queue.enqueue(input as never),
+        () => queue.enqueueMany([{ type: 'fine' }, input as never]),
+      )
     }
     for (let i = 0; i < 10; i++) {
       const e = claim!.executionId
@@ -271,7 +295,9 @@ describe('fuzzed bad input', () => {
     const host = await startServe(dir, ['--quiet'])
     try {
       const state = async () =>
-        JSON.stringify(await Promise.all(['/api/tasks?limit=1000', '/api/activity?limit=1000', '/api/schedules'].map(async (r) => (await fetch(host.url + r)).json())))
+        JSON.stringify(
+          await Promise.all(['/api/tasks?limit=1000', '/api/activity?limit=1000', '/api/schedules'].map(async (r) => (await fetch(host.url + r)).json())),
+        )
       const d = ['--data-dir', dir]
       const argv: string[][] = [
         ['enqueue', 'job', '--delay', pick(['999999999999d', '101w0', '-5s', 'soon'])],

@@ -135,7 +135,7 @@ describe('issue 17: input that used to take the host down', () => {
     await expectUp(host)
   })
 
-  it('the claiming runner\'s own late completion, after its lease expired, is still recorded as ignored', { timeout: TIMEOUT }, async () => {
+  it("the claiming runner's own late completion, after its lease expired, is still recorded as ignored", { timeout: TIMEOUT }, async () => {
     expect((await http(host, 'POST', '/api/tasks', { type: 'late' })).status).toBe(201)
     const [claim] = (await http(host, 'POST', '/api/claims', { runnerId: 'r1', types: ['late'], leaseMs: 1 })).body.claims
     await until(async () => ((await http(host, 'GET', `/api/tasks/${claim.task.id}`)).body.status === 'pending' ? true : undefined), 'the reaper')
@@ -213,7 +213,10 @@ describe('issue 17: a data dir that already holds an absurd backoff recovers', (
     const host = await startServe(dir, ['--quiet'])
     try {
       const read = async (id: string) => (await http(host, 'GET', `/api/tasks/${id}`)).body
-      await until(async () => ((await read('huge-base')).status === 'pending' && (await read('nan-delay')).status === 'pending' ? true : undefined), 'the reaper')
+      await until(
+        async () => ((await read('huge-base')).status === 'pending' && (await read('nan-delay')).status === 'pending' ? true : undefined),
+        'the reaper',
+      )
       await expectBounded(read)
       await expectUp(host)
     } finally {

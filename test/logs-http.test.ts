@@ -28,7 +28,9 @@ describe('kept logs and checkpoints over HTTP', () => {
     const other = await t.api('POST', '/api/logs', { body: { runnerId: 'r2', lines: [{ executionId, seq: 3, at: 3_000, message: 'x' }] } })
     expect(other.status).toBe(409)
     expect(other.body.error._tag).toBe('NotClaimant')
-    const bad = await t.api('POST', '/api/logs', { body: { runnerId: 'r1', lines: [{ executionId, seq: 3, at: 3_000, message: 'x', fields: { big: 'y'.repeat(20_000) } }] } })
+    const bad = await t.api('POST', '/api/logs', {
+      body: { runnerId: 'r1', lines: [{ executionId, seq: 3, at: 3_000, message: 'x', fields: { big: 'y'.repeat(20_000) } }] },
+    })
     expect(bad.status).toBe(413)
     expect(bad.body.error).toMatchObject({ _tag: 'ValidationError', field: 'lines.0.fields' })
     const got = (await t.api('GET', `/api/tasks/${task.id}`)).body
@@ -102,11 +104,17 @@ describe('kept logs and checkpoints over HTTP', () => {
     expect(t.head()).toBe(before)
   })
 
-  it('livequeue logs ID prints every attempt\'s lines; --json one document; --follow until the task finishes; show lists them', async () => {
+  it("livequeue logs ID prints every attempt's lines; --json one document; --follow until the task finishes; show lists them", async () => {
     t = await startTestServer()
     const { task, executionId } = await claimed()
     await t.api('POST', '/api/logs', {
-      body: { runnerId: 'r1', lines: [{ executionId, seq: 1, at: 1_000, message: 'first' }, { executionId, seq: 3, at: 3_000, message: 'third', fields: { n: 3 } }] },
+      body: {
+        runnerId: 'r1',
+        lines: [
+          { executionId, seq: 1, at: 1_000, message: 'first' },
+          { executionId, seq: 3, at: 3_000, message: 'third', fields: { n: 3 } },
+        ],
+      },
     })
     await t.api('POST', `/api/executions/${executionId}/checkpoint`, { body: { runnerId: 'r1', data: { step: 1 } } })
     const server = ['--server', t.url]
@@ -128,6 +136,11 @@ describe('kept logs and checkpoints over HTTP', () => {
     await t.api('POST', `/api/executions/${executionId}/complete`, { body: { runnerId: 'r1', result: 1 } })
     const followed = await following
     expect(followed.code, followed.stderr).toBe(0)
-    expect(followed.stdout.trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['first', 'third', 'fourth'])
+    expect(
+      followed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).message),
+    ).toEqual(['first', 'third', 'fourth'])
   })
 })

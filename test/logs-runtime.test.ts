@@ -37,7 +37,11 @@ describe('LogBuffer', () => {
 
   it("keeps at most an execution's bound pending (its newest lines), so the gap in seq counts the dropped ones", async () => {
     const sends: LoggedLine[][] = []
-    const buffer = new LogBuffer(async (lines) => void sends.push(lines), () => {}, { intervalMs: 60_000 })
+    const buffer = new LogBuffer(
+      async (lines) => void sends.push(lines),
+      () => {},
+      { intervalMs: 60_000 },
+    )
     buffer.open('e')
     for (let i = 1; i <= 1_500; i++) buffer.log('e', `line ${i}`)
     await buffer.flush()

@@ -16,8 +16,7 @@ const claimOne = async (queue: TaskQueue, runnerId = 'r1') => {
   return claim
 }
 
-const logRows = (queue: TaskQueue) =>
-  queue.store.query({ query: 'SELECT * FROM executionLogs ORDER BY id', bindValues: {} }) as Array<Record<string, unknown>>
+const logRows = (queue: TaskQueue) => queue.store.query({ query: 'SELECT * FROM executionLogs ORDER BY id', bindValues: {} }) as Array<Record<string, unknown>>
 
 const checkpointRows = (queue: TaskQueue) =>
   queue.store.query({ query: 'SELECT * FROM taskCheckpoints ORDER BY taskId', bindValues: {} }) as Array<Record<string, unknown>>
@@ -103,9 +102,7 @@ describe('kept logs', () => {
     await expectRefused(queue, 'ValidationError', () =>
       queue.appendLogs([{ executionId, seq: 5, at: 1, message: 'x', fields: ['not', 'an', 'object'] as never }]),
     )
-    await expectRefused(queue, 'ValidationError', () =>
-      queue.appendLogs([{ executionId, seq: 5, at: 1, message: 'x', fields: { big: 'z'.repeat(20_000) } }]),
-    )
+    await expectRefused(queue, 'ValidationError', () => queue.appendLogs([{ executionId, seq: 5, at: 1, message: 'x', fields: { big: 'z'.repeat(20_000) } }]))
     await queue.close()
   })
 

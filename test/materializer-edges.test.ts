@@ -132,9 +132,13 @@ describe('materializers on the edges of what validation lets through', () => {
     await queue.progress(a!, 1, UNICODE.padEnd(MAX_PROGRESS_MESSAGE_CHARS, '水'), { leaseMs: MAX_LEASE_MS })
     await queue.complete(a!, nested(MAX_JSON_DEPTH))
     await queue.complete(b!, jsonOfBytes(DEFAULT_MAX_PAYLOAD_BYTES))
-    const failed = await queue.fail(c!, { type: UNICODE.repeat(100), message: 'm'.repeat(MAX_ERROR_MESSAGE_CHARS * 3), stack: 's'.repeat(1e6) }, {
-      retryAfterMs: MAX_RETRY_AFTER_MS,
-    })
+    const failed = await queue.fail(
+      c!,
+      { type: UNICODE.repeat(100), message: 'm'.repeat(MAX_ERROR_MESSAGE_CHARS * 3), stack: 's'.repeat(1e6) },
+      {
+        retryAfterMs: MAX_RETRY_AFTER_MS,
+      },
+    )
     expect(failed.retryAt).toBe(clock.now() + MAX_RETRY_AFTER_MS)
     await queue.fail(d!, new Error(''), { permanent: true })
     await queue.fail(e!, '', { outcome: 'interrupted' })
@@ -146,7 +150,10 @@ describe('materializers on the edges of what validation lets through', () => {
     expect(f).toBeDefined()
 
     // The batch forms and the latest times, committed directly.
-    await queue.enqueueMany([{ id: 'x1', type: 'x' }, { id: 'x2', type: 'x' }])
+    await queue.enqueueMany([
+      { id: 'x1', type: 'x' },
+      { id: 'x2', type: 'x' },
+    ])
     queue.store.commit(
       events.tasksClaimed({
         claims: [
@@ -165,7 +172,16 @@ describe('materializers on the edges of what validation lets through', () => {
         ],
       }),
     )
-    queue.store.commit(events.taskFailed({ taskId: 'x2', executionId: 'ex2', at: LATEST_TIME_MS, error: { type: '', message: UNICODE, stack: null }, outcome: 'timedOut', retryAt: LATEST_TIME_MS }))
+    queue.store.commit(
+      events.taskFailed({
+        taskId: 'x2',
+        executionId: 'ex2',
+        at: LATEST_TIME_MS,
+        error: { type: '', message: UNICODE, stack: null },
+        outcome: 'timedOut',
+        retryAt: LATEST_TIME_MS,
+      }),
+    )
     expect(row(queue, 'x1')).toMatchObject({ status: 'completed', finishedAt: LATEST_TIME_MS })
     expect(row(queue, 'x2')).toMatchObject({ status: 'pending', processAfter: LATEST_TIME_MS })
     await queue.enqueue({ id: 'x3', type: 'x' })
@@ -183,7 +199,13 @@ describe('materializers on the edges of what validation lets through', () => {
     const [claim] = await queue.claim({ runnerId: 'r' })
     await queue.fail(claim!.executionId, new Error('x'.repeat(MAX_ERROR_MESSAGE_CHARS * 2)))
     // An escalation wraps a payload already at the caps: it must still be accepted.
-    const linked = await queue.escalate({ taskId: deep.id, executionId: claim!.executionId, toType: 'human', reason: 'failure', error: new Error('x'.repeat(1e5)) })
+    const linked = await queue.escalate({
+      taskId: deep.id,
+      executionId: claim!.executionId,
+      toType: 'human',
+      reason: 'failure',
+      error: new Error('x'.repeat(1e5)),
+    })
     expect(linked.payload).toMatchObject({ fromTaskId: deep.id })
     await queue.retry(deep.id)
     await queue.cancel(deep.id)
@@ -217,7 +239,9 @@ describe('materializers on the edges of what validation lets through', () => {
     await queue.schedules.set('cron', { cron: '0 0 29 2 *', timeZone: 'Pacific/Kiritimati', task: { type: 't' }, catchUp: 'once' })
     await queue.schedules.pause('cron')
     await queue.schedules.resume('cron')
-    queue.store.commit(events.scheduleFired({ name: 'cron', slotAt: LATEST_TIME_MS, taskId: UNICODE, missedSlots: 100_000, nextSlotAt: null, at: LATEST_TIME_MS }))
+    queue.store.commit(
+      events.scheduleFired({ name: 'cron', slotAt: LATEST_TIME_MS, taskId: UNICODE, missedSlots: 100_000, nextSlotAt: null, at: LATEST_TIME_MS }),
+    )
     // A schedule whose template is at the metadata cap still fires (the fire adds its own keys).
     clock.advance(MAX_SCHEDULE_EVERY_MS)
     const fired = await queue.fireDueSchedules(0)

@@ -79,9 +79,7 @@ describe('durability', () => {
       // The dead process left its lock behind: the next open takes it over.
       const queue = await openQueue({ dataDir })
       const found = new Set(
-        (queue.store.query({ query: `SELECT id FROM workerTasks WHERE type = 'crash-test'`, bindValues: {} }) as Array<{ id: string }>).map(
-          (r) => r.id,
-        ),
+        (queue.store.query({ query: `SELECT id FROM workerTasks WHERE type = 'crash-test'`, bindValues: {} }) as Array<{ id: string }>).map((r) => r.id),
       )
       const lost = acknowledged.filter((id) => !found.has(id))
       expect(lost, `run ${run}: ${lost.length} of ${acknowledged.length} acknowledged tasks lost`).toEqual([])
@@ -114,10 +112,7 @@ describe('one process per data dir', () => {
     const dataDir = tempDir()
     const dead = spawnSync(process.execPath, ['-e', 'process.pid'])
     fs.mkdirSync(dataDir, { recursive: true })
-    fs.writeFileSync(
-      path.join(dataDir, LOCK_FILE),
-      JSON.stringify({ pid: dead.pid, hostname: os.hostname(), startedAt: Date.now(), url: null }),
-    )
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: dead.pid, hostname: os.hostname(), startedAt: Date.now(), url: null }))
     const queue = await openQueue({ dataDir })
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).pid).toBe(process.pid)
     await queue.close()

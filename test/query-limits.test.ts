@@ -13,7 +13,8 @@ const BLOB = 'SELECT length(randomblob(900000000))'
 /** 9,000 rows of ~1 KB: ~9.3 MB as JSON, over the 8 MiB result cap. */
 const WIDE = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 9000) SELECT x, printf('%.1000c', 'x') AS pad FROM c"
 /** Sorts 300,000 random 1 KB blobs: ~300 MB of SQLite memory, over the 128 MiB cap. */
-const SORT = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 300000) SELECT count(*) FROM (SELECT x, randomblob(1000) b FROM c ORDER BY b)'
+const SORT =
+  'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 300000) SELECT count(*) FROM (SELECT x, randomblob(1000) b FROM c ORDER BY b)'
 
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024
 
@@ -135,7 +136,13 @@ describe('POST /api/query is bounded (a real server)', () => {
 
   it('answers the right rows, including writes made just before', async () => {
     const rows = await query('SELECT type, count(*) AS n FROM workerTasks GROUP BY type ORDER BY type')
-    expect(rows.body).toEqual({ rows: [{ type: 'a', n: 2 }, { type: 'b', n: 1 }], truncated: false })
+    expect(rows.body).toEqual({
+      rows: [
+        { type: 'a', n: 2 },
+        { type: 'b', n: 1 },
+      ],
+      truncated: false,
+    })
     await t.api('POST', '/api/tasks', { body: { type: 'c' } })
     expect((await query("SELECT type FROM workerTasks WHERE type = 'c'")).body.rows).toEqual([{ type: 'c' }])
     expect((await query('SELECT nosuch FROM workerTasks')).body.error.message).toBe('invalid sql: no such column: nosuch')

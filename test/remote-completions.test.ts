@@ -44,7 +44,12 @@ describe('POST /api/completions', () => {
   it('is a worker route: a worker token may complete, a producer or viewer token may not', async () => {
     t = await startTestServer({ tokens: true })
     const [a, b] = await claimThree(t)
-    const body = { completions: [{ executionId: a!.executionId, runnerId: 'r' }, { executionId: b!.executionId, runnerId: 'r' }] }
+    const body = {
+      completions: [
+        { executionId: a!.executionId, runnerId: 'r' },
+        { executionId: b!.executionId, runnerId: 'r' },
+      ],
+    }
     expect((await t.api('POST', '/api/completions', { body, token: t.tokens.producer })).status).toBe(403)
     expect((await t.api('POST', '/api/completions', { body, token: t.tokens.viewer })).status).toBe(403)
     expect((await t.api('POST', '/api/completions', { body })).status).toBe(401)
@@ -92,7 +97,7 @@ describe('a remote worker batches the completions of one turn', () => {
     await client.close()
   })
 
-  it('with the claim loop\'s claim, the completions and the next claim are one request and one commit', async () => {
+  it("with the claim loop's claim, the completions and the next claim are one request and one commit", async () => {
     t = await startTestServer()
     const [a, b] = await claimThree(t)
     const parent = a!.task.id

@@ -187,7 +187,11 @@ describe('read replicas follow the host into new epochs (issue 13)', () => {
     // One switch per rotation, in order, each after the sealed store's last seq.
     const sealed = registry().epochs.slice(0, -1)
     expect(epochs.map((e) => e.previousStoreId)).toEqual(sealed.map((e) => e.storeId))
-    expect(epochs.map((e) => e.storeId)).toEqual(registry().epochs.slice(1).map((e) => e.storeId))
+    expect(epochs.map((e) => e.storeId)).toEqual(
+      registry()
+        .epochs.slice(1)
+        .map((e) => e.storeId),
+    )
     expect(epochs.map((e) => e.activitySeqEnd)).toEqual(sealed.map((e) => e.activitySeqEnd))
     const lags = epochs.map((e) => e.switchedAt - e.sealedAt)
 

@@ -82,9 +82,7 @@ describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (
     await settled(queue, tasks[1]!.id)
     await sleep(50)
     expect(worker.breakers().api).toMatchObject({ state: 'open', consecutiveFailures: 2 })
-    expect((await queue.stats()).breakers).toEqual([
-      expect.objectContaining({ runnerId: worker.runnerId, type: 'api', state: 'open', consecutiveFailures: 2 }),
-    ])
+    expect((await queue.stats()).breakers).toEqual([expect.objectContaining({ runnerId: worker.runnerId, type: 'api', state: 'open', consecutiveFailures: 2 })])
     expect(ran).toHaveLength(2)
     // Other types keep flowing while api is open.
     const other = await queue.enqueue({ type: 'other' })

@@ -86,7 +86,7 @@ describe.each(TRANSPORTS)('createWorker: failures, retries, timeouts, cancellati
       },
     })
     expect(await reason.promise).toBeInstanceOf(TaskAborted)
-    expect((await reason.promise as TaskAborted).kind).toBe('timeout')
+    expect(((await reason.promise) as TaskAborted).kind).toBe('timeout')
     const done = await settled(queue, task.id)
     expect(done.status).toBe('failed')
     expect(done.executions?.map((e) => e.status)).toEqual(['timedOut'])

@@ -26,10 +26,7 @@ describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
       perType[type]--
       return type
     }
-    const tasks = await queue.enqueueMany([
-      ...Array.from({ length: 8 }, () => ({ type: 'a' })),
-      ...Array.from({ length: 8 }, () => ({ type: 'b' })),
-    ])
+    const tasks = await queue.enqueueMany([...Array.from({ length: 8 }, () => ({ type: 'a' })), ...Array.from({ length: 8 }, () => ({ type: 'b' }))])
     await startWorker({ queue, handlers: { a: handler('a'), b: handler('b') }, concurrency: 3, concurrencyPerType: { a: 1 } })
     const done = await Promise.all(tasks.map((t) => settled(queue, t.id)))
     expect(done.every((t) => t.status === 'completed')).toBe(true)

@@ -47,7 +47,12 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/heartbeat`, access: 'work', body: () => ({ runnerId: 'fx', leaseMs: 60_000 }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/progress`, access: 'work', body: () => ({ runnerId: 'fx', fraction: 0.5 }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/complete`, access: 'work', body: () => ({ runnerId: 'fx', result: 1 }) },
-  { method: 'POST', path: () => '/api/completions', access: 'work', body: (f) => ({ completions: [{ executionId: f.executionId, runnerId: 'fx', result: 1 }] }) },
+  {
+    method: 'POST',
+    path: () => '/api/completions',
+    access: 'work',
+    body: (f) => ({ completions: [{ executionId: f.executionId, runnerId: 'fx', result: 1 }] }),
+  },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/fail`, access: 'work', body: () => ({ runnerId: 'fx', error }) },
   { method: 'POST', path: (f) => `/api/executions/${f.executionId}/cancelled`, access: 'work' },
   {
@@ -93,10 +98,9 @@ let fixtures = 0
 const fixture = async (owner: string): Promise<Fixture> => {
   // Types of its own, so the claim below cannot take another fixture's leftovers.
   const n = ++fixtures
-  const [pending, failed, running] = await t.queue.enqueueMany(
-    [{ type: 'fx' }, { type: `fx-fail-${n}`, maxAttempts: 1 }, { type: `fx-run-${n}` }],
-    { createdBy: owner },
-  )
+  const [pending, failed, running] = await t.queue.enqueueMany([{ type: 'fx' }, { type: `fx-fail-${n}`, maxAttempts: 1 }, { type: `fx-run-${n}` }], {
+    createdBy: owner,
+  })
   const claims = await t.queue.claim({ runnerId: 'fx', types: [`fx-fail-${n}`, `fx-run-${n}`], limit: 2 })
   const byTask = new Map(claims.map((c) => [c.task.id, c.executionId]))
   await t.queue.fail(byTask.get(failed!.id)!, error, { permanent: true })
@@ -126,24 +130,23 @@ const call = async (route: Route, caller: Caller, f: Fixture) => {
 }
 
 describe('every route × every caller', () => {
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ pending: '{id}', failed: '{id}', taskId: '{id}', executionId: '{id}', schedule: '{name}' })}`, r] as const))(
-    '%s',
-    async (_, route) => {
-      for (const caller of CALLERS) {
-        const want = expected(route, caller)
-        const f = await fixture(caller === 'producer' ? 'producer' : 'someone')
-        const before = t.head()
-        const answer = await call(route, caller, f)
-        expect(answer.status, `${caller}: ${JSON.stringify(answer.json)}`).toBe(want)
-        if (want === 401 || want === 403) {
-          expect(answer.json.error._tag).toBe(want === 401 ? 'Unauthorized' : 'Forbidden')
-          expect(typeof answer.json.error.message).toBe('string')
-          expect(t.head(), `${caller} wrote something`).toBe(before)
-        }
-        if (route.path(f).includes('/stream') && want === 200) expect(answer.type).toContain('text/event-stream')
+  it.each(
+    ROUTES.map((r) => [`${r.method} ${r.path({ pending: '{id}', failed: '{id}', taskId: '{id}', executionId: '{id}', schedule: '{name}' })}`, r] as const),
+  )('%s', async (_, route) => {
+    for (const caller of CALLERS) {
+      const want = expected(route, caller)
+      const f = await fixture(caller === 'producer' ? 'producer' : 'someone')
+      const before = t.head()
+      const answer = await call(route, caller, f)
+      expect(answer.status, `${caller}: ${JSON.stringify(answer.json)}`).toBe(want)
+      if (want === 401 || want === 403) {
+        expect(answer.json.error._tag).toBe(want === 401 ? 'Unauthorized' : 'Forbidden')
+        expect(typeof answer.json.error.message).toBe('string')
+        expect(t.head(), `${caller} wrote something`).toBe(before)
       }
-    },
-  )
+      if (route.path(f).includes('/stream') && want === 200) expect(answer.type).toContain('text/event-stream')
+    }
+  })
 
   it('refuses other schemes and malformed headers with 401', async () => {
     for (const authorization of [`Basic ${t.tokens.admin}`, t.tokens.admin, 'Bearer', `Bearer ${t.tokens.admin}x`]) {

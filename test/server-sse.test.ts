@@ -54,7 +54,10 @@ describe('GET /api/activity/stream (Server-Sent Events)', () => {
     expect(stream.events).toHaveLength(1_201)
     expect(increasing(seqs(stream.events))).toBe(true)
     expect(stream.events.slice(0, 1_200).map((e) => e.data.summary)).toEqual(
-      (await t.queue.activity({ since: 0, limit: 1000 })).concat(await t.queue.activity({ since: 1000, limit: 1000 })).slice(0, 1_200).map((e) => e.summary),
+      (await t.queue.activity({ since: 0, limit: 1000 }))
+        .concat(await t.queue.activity({ since: 1000, limit: 1000 }))
+        .slice(0, 1_200)
+        .map((e) => e.summary),
     )
   })
 

@@ -20,14 +20,23 @@ const expectErrorBody = (answer: { status: number; body: any }, status: number, 
 describe('HTTP API: reads and writes', () => {
   it('enqueues (201, then 200 deduplicated), batches, gets, lists, and reads stats, activity, runners and SQL', async () => {
     t = await startTestServer()
-    const created = await t.api('POST', '/api/tasks', { body: { type: 'mail', payload: { to: 'a' }, priority: 'high', idempotencyKey: 'k1', runAt: '2020-01-01T00:00:00Z' } })
+    const created = await t.api('POST', '/api/tasks', {
+      body: { type: 'mail', payload: { to: 'a' }, priority: 'high', idempotencyKey: 'k1', runAt: '2020-01-01T00:00:00Z' },
+    })
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ type: 'mail', priority: 7, status: 'pending', processAfter: Date.parse('2020-01-01T00:00:00Z'), createdBy: null })
     const again = await t.api('POST', '/api/tasks', { body: { type: 'mail', idempotencyKey: 'k1' } })
     expect(again.status).toBe(200)
     expect(again.body).toMatchObject({ id: created.body.id, deduplicated: true })
 
-    const batch = await t.api('POST', '/api/tasks/batch', { body: { tasks: [{ id: 'a', type: 'step' }, { type: 'report', dependsOn: ['a'], tags: ['x'] }] } })
+    const batch = await t.api('POST', '/api/tasks/batch', {
+      body: {
+        tasks: [
+          { id: 'a', type: 'step' },
+          { type: 'report', dependsOn: ['a'], tags: ['x'] },
+        ],
+      },
+    })
     expect(batch.status).toBe(201)
     expect(batch.body.items.map((i: any) => i.type)).toEqual(['step', 'report'])
 
@@ -59,9 +68,9 @@ describe('HTTP API: reads and writes', () => {
       accepted: true,
       cancelRequested: false,
     })
-    expect(
-      (await t.api('POST', `/api/executions/${a.executionId}/progress`, { body: { runnerId: 'r1', fraction: 0.5, message: 'half' } })).body.accepted,
-    ).toBe(true)
+    expect((await t.api('POST', `/api/executions/${a.executionId}/progress`, { body: { runnerId: 'r1', fraction: 0.5, message: 'half' } })).body.accepted).toBe(
+      true,
+    )
     expect((await t.api('POST', `/api/executions/${a.executionId}/complete`, { body: { runnerId: 'r1', result: { n: 1 } } })).body.accepted).toBe(true)
     expect((await t.queue.get(a.task.id)).result).toEqual({ n: 1 })
 
@@ -117,7 +126,21 @@ describe('HTTP API: bad input is 4xx with the JSON error body, and nothing is wr
     ['bad runAt', 'POST', '/api/tasks', 400, 'ValidationError', { body: { type: 'x', runAt: 'tomorrow' } }],
     ['delay and runAt', 'POST', '/api/tasks', 400, 'ValidationError', { body: { type: 'x', delay: 5, runAt: '2030-01-01T00:00:00Z' } }],
     ['unknown dependency', 'POST', '/api/tasks', 400, 'ValidationError', { body: { type: 'x', dependsOn: ['nope'] } }],
-    ['a cycle', 'POST', '/api/tasks/batch', 422, 'DependencyCycle', { body: { tasks: [{ id: 'a', type: 'x', dependsOn: ['b'] }, { id: 'b', type: 'x', dependsOn: ['a'] }] } }],
+    [
+      'a cycle',
+      'POST',
+      '/api/tasks/batch',
+      422,
+      'DependencyCycle',
+      {
+        body: {
+          tasks: [
+            { id: 'a', type: 'x', dependsOn: ['b'] },
+            { id: 'b', type: 'x', dependsOn: ['a'] },
+          ],
+        },
+      },
+    ],
     ['payload over the cap', 'POST', '/api/tasks', 413, 'ValidationError', { body: { type: 'x', payload: 'y'.repeat(1_200_000) } }],
     ['body over the limit', 'POST', '/api/tasks', 413, 'ValidationError', { body: { type: 'x', payload: 'y'.repeat(3 * 1024 * 1024) } }],
     ['limit out of range', 'GET', '/api/tasks?limit=0', 400, 'ValidationError', {}],

@@ -86,7 +86,12 @@ describe('start-up integrity check', () => {
 
       fs.writeFileSync(state, garbage)
       const badState = await cli(['stats', '--data-dir', dir])
-      expectCorrupt(badState, `the state database ${state} is damaged: it is not a SQLite database`, `delete ${state} (only that file)`, 'rebuilds it from the event log')
+      expectCorrupt(
+        badState,
+        `the state database ${state} is damaged: it is not a SQLite database`,
+        `delete ${state} (only that file)`,
+        'rebuilds it from the event log',
+      )
       fs.writeFileSync(state, good.state)
 
       fs.writeFileSync(eventlog, garbage)
@@ -174,7 +179,7 @@ describe('start-up integrity check', () => {
   )
 })
 
-describe('a crash between LiveStore\'s two commits', () => {
+describe("a crash between LiveStore's two commits", () => {
   it('a state database one batch ahead of the event log is rebuilt from the log and the journal, losing nothing', async () => {
     const { openQueue } = await import('../src/taskQueue/TaskQueue.js')
     const dataDir = tempDataDir()

@@ -8,8 +8,7 @@ const claimOne = async (queue: Awaited<ReturnType<typeof memoryQueue>>['queue'],
   return claim
 }
 
-const kinds = async (queue: Awaited<ReturnType<typeof memoryQueue>>['queue'], taskId: string) =>
-  (await queue.activity({ taskId })).map((a) => a.kind)
+const kinds = async (queue: Awaited<ReturnType<typeof memoryQueue>>['queue'], taskId: string) => (await queue.activity({ taskId })).map((a) => a.kind)
 
 describe('task transitions', () => {
   it('pending → processing → completed, with an execution and activity', async () => {
@@ -306,11 +305,7 @@ describe('task transitions', () => {
 
   it('stats count by status, queue, type and priority', async () => {
     const { queue, clock } = await memoryQueue()
-    await queue.enqueueMany([
-      { type: 'a', priority: 'high' },
-      { type: 'a' },
-      { type: 'b', queue: 'other' },
-    ])
+    await queue.enqueueMany([{ type: 'a', priority: 'high' }, { type: 'a' }, { type: 'b', queue: 'other' }])
     await queue.complete((await claimOne(queue)).executionId)
     clock.advance(5_000)
     const s = await queue.stats()

@@ -115,7 +115,10 @@ describe('the LiveStore web feed example (examples/web-feed) in a real browser',
     expect(seqs.filter((seq) => seq <= sealedEnd)).toHaveLength(50 - own)
     // It read every store from the backend: one WebSocket per store id it followed.
     for (const epoch of registry().epochs) {
-      expect(sockets.some((u) => u.includes(`storeId=${epoch.storeId}`)), epoch.storeId).toBe(true)
+      expect(
+        sockets.some((u) => u.includes(`storeId=${epoch.storeId}`)),
+        epoch.storeId,
+      ).toBe(true)
     }
     console.log(`web feed: ${registry().epochs.length - 1} rotations; page on ${current} showing a task enqueued there ${followedMs} ms after the load began`)
   }, 120_000)

@@ -21,10 +21,7 @@ export type SqliteHttpHost = {
  * interval), one request per completion. `onClaimed` / `onCompleted` fire when the host has
  * committed the claim / the completion, as livequeue's bench reads them from its activity stream.
  */
-export const startSqliteHttpHost = async (
-  queue: SqliteQueue,
-  events: { onClaimed(n: number): void; onCompleted(): void },
-): Promise<SqliteHttpHost> => {
+export const startSqliteHttpHost = async (queue: SqliteQueue, events: { onClaimed(n: number): void; onCompleted(): void }): Promise<SqliteHttpHost> => {
   const waiters = new Set<Waiter>()
   let hellos = 0
   const claimNow = (limit: number): SqliteClaim[] => {

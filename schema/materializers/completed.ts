@@ -58,7 +58,11 @@ export const completedWrites = (completions: ReadonlyArray<CompletedTask>): SqlW
       binds,
       'taskDependencies',
     ),
-    ...dependencyOutcomeWrites(CANCELLED_COMPLETION_ROOTS, binds, completions.reduce((latest, c) => Math.max(latest, c.at), 0)),
+    ...dependencyOutcomeWrites(
+      CANCELLED_COMPLETION_ROOTS,
+      binds,
+      completions.reduce((latest, c) => Math.max(latest, c.at), 0),
+    ),
     write(
       `WITH ${DONE}
        UPDATE workerTasks SET status = CASE WHEN cancelRequested = 1 THEN 'cancelled' ELSE 'completed' END,

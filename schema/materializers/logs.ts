@@ -46,7 +46,13 @@ export const logMaterializers = (ev: Pick<typeof events, 'executionsLogged' | 'c
       const data = json(e.data)
       const b = { taskId: e.taskId, executionId: e.executionId, at: e.at, data }
       return [
-        activityRow(b, `'checkpoint'`, `'checkpoint saved by attempt ' || t.attempts || ' (' || $bytes || ' bytes)'`, { bytes: Buffer.byteLength(data) }, IS_CURRENT),
+        activityRow(
+          b,
+          `'checkpoint'`,
+          `'checkpoint saved by attempt ' || t.attempts || ' (' || $bytes || ' bytes)'`,
+          { bytes: Buffer.byteLength(data) },
+          IS_CURRENT,
+        ),
         write(
           `INSERT INTO taskCheckpoints (taskId, executionId, attempt, savedAt, data)
            SELECT $taskId, $executionId, x.attempt, $at, $data FROM taskExecutions x WHERE x.id = $executionId AND ${IS_CURRENT}

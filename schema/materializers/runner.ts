@@ -2,9 +2,7 @@ import { State } from '@livestore/livestore'
 import type { events } from '../../events/index.js'
 import { json, write } from './sql.js'
 
-export const runnerMaterializers = (
-  ev: Pick<typeof events, 'runnerStarted' | 'runnerHeartbeat' | 'runnerStopped' | 'circuitBreakerChanged'>,
-) =>
+export const runnerMaterializers = (ev: Pick<typeof events, 'runnerStarted' | 'runnerHeartbeat' | 'runnerStopped' | 'circuitBreakerChanged'>) =>
   State.SQLite.materializers(ev, {
     'v1.RunnerStarted': (e) =>
       write(
@@ -13,10 +11,8 @@ export const runnerMaterializers = (
         { id: e.runnerId, host: e.host, pid: e.pid, types: json(e.types), concurrency: e.concurrency, at: e.at },
         'runners',
       ),
-    'v1.RunnerHeartbeat': (e) =>
-      write(`UPDATE runners SET lastSeenAt = $at WHERE id = $id`, { id: e.runnerId, at: e.at }, 'runners'),
-    'v1.RunnerStopped': (e) =>
-      write(`UPDATE runners SET lastSeenAt = $at, status = 'stopped' WHERE id = $id`, { id: e.runnerId, at: e.at }, 'runners'),
+    'v1.RunnerHeartbeat': (e) => write(`UPDATE runners SET lastSeenAt = $at WHERE id = $id`, { id: e.runnerId, at: e.at }, 'runners'),
+    'v1.RunnerStopped': (e) => write(`UPDATE runners SET lastSeenAt = $at, status = 'stopped' WHERE id = $id`, { id: e.runnerId, at: e.at }, 'runners'),
     'v1.CircuitBreakerChanged': (e) => {
       const b = { runnerId: e.runnerId, type: e.type, state: e.state, failures: e.consecutiveFailures, at: e.at, reopensAt: e.reopensAt }
       const summary =

@@ -32,7 +32,12 @@ export const scheduleMaterializers = (ev: ScheduleEvents) =>
         },
         'schedules',
       ),
-      note(e.at, 'schedule-set', e.name, `${e.cron ? `cron "${e.cron}"${e.timeZone ? ` in ${e.timeZone}` : ''}` : `every ${e.everyMs} ms`} → ${e.template.type}`),
+      note(
+        e.at,
+        'schedule-set',
+        e.name,
+        `${e.cron ? `cron "${e.cron}"${e.timeZone ? ` in ${e.timeZone}` : ''}` : `every ${e.everyMs} ms`} → ${e.template.type}`,
+      ),
     ],
     'v1.ScheduleRemoved': (e) => [
       write(`DELETE FROM schedules WHERE name = $name`, { name: e.name }, 'schedules'),
@@ -44,7 +49,11 @@ export const scheduleMaterializers = (ev: ScheduleEvents) =>
     ],
     'v1.ScheduleResumed': (e) => [
       // Slots that passed while paused are skipped, not caught up.
-      write(`UPDATE schedules SET enabled = 1, updatedAt = $at, nextSlotAt = $nextSlotAt, lastSlotAt = max(COALESCE(lastSlotAt, 0), $at) WHERE name = $name`, { name: e.name, at: e.at, nextSlotAt: e.nextSlotAt }, 'schedules'),
+      write(
+        `UPDATE schedules SET enabled = 1, updatedAt = $at, nextSlotAt = $nextSlotAt, lastSlotAt = max(COALESCE(lastSlotAt, 0), $at) WHERE name = $name`,
+        { name: e.name, at: e.at, nextSlotAt: e.nextSlotAt },
+        'schedules',
+      ),
       note(e.at, 'schedule-resumed', e.name, 'resumed'),
     ],
     'v1.ScheduleFired': (e) => [

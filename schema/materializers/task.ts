@@ -154,11 +154,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
       const b = { taskId: e.taskId, at: e.at }
       return [
         activityRow(b, `'cancel-requested'`, `'cancel requested while running'`, {}, `t.status = 'processing' AND t.cancelRequested = 0`),
-        write(
-          `UPDATE workerTasks SET cancelRequested = 1, updatedAt = $at WHERE id = $taskId AND status = 'processing'`,
-          b,
-          'workerTasks',
-        ),
+        write(`UPDATE workerTasks SET cancelRequested = 1, updatedAt = $at WHERE id = $taskId AND status = 'processing'`, b, 'workerTasks'),
       ]
     },
 

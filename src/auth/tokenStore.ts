@@ -29,8 +29,7 @@ export class TokenError extends Data.TaggedError('TokenError')<{ readonly reason
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$/
 
 /** Same default as `resolveDataDir` (store/openStore.ts), which we do not import: it loads LiveStore. */
-export const tokensFile = (dataDir?: string): string =>
-  path.join(path.resolve(dataDir ?? process.env.LIVEQUEUE_DATA_DIR ?? '.livequeue'), TOKENS_FILE)
+export const tokensFile = (dataDir?: string): string => path.join(path.resolve(dataDir ?? process.env.LIVEQUEUE_DATA_DIR ?? '.livequeue'), TOKENS_FILE)
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
@@ -46,9 +45,7 @@ export const readTokens = (file: string): TokenRecord[] => {
   try {
     const parsed = JSON.parse(text) as { tokens?: unknown }
     if (!Array.isArray(parsed.tokens)) throw new Error('no "tokens" array')
-    return parsed.tokens.filter(
-      (t): t is TokenRecord => typeof t?.name === 'string' && isRole(t?.role) && typeof t?.sha256 === 'string',
-    )
+    return parsed.tokens.filter((t): t is TokenRecord => typeof t?.name === 'string' && isRole(t?.role) && typeof t?.sha256 === 'string')
   } catch (error) {
     throw new TokenError({ reason: `${file} is not a livequeue tokens file (${(error as Error).message}); fix or remove it` })
   }

@@ -31,5 +31,4 @@ export const describeError = (error: unknown): { _tag: string; message: string }
 }
 
 /** Library errors are tagged (`ValidationError`, `TaskNotFound`, …): expected, printed without a stack. */
-export const isTaggedError = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && typeof (error as { _tag?: unknown })._tag === 'string'
+export const isTaggedError = (error: unknown): boolean => typeof error === 'object' && error !== null && typeof (error as { _tag?: unknown })._tag === 'string'

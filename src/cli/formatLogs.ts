@@ -38,7 +38,10 @@ export const executionLogs = (executions: ReadonlyArray<Execution>, max = 20): s
         hidden > 0 ? `${hidden} earlier kept (livequeue logs ${e.taskId})` : '',
         (e.droppedLines ?? 0) > 0 ? `${e.droppedLines} not kept` : '',
       ].filter(Boolean)
-      return [`attempt ${e.attempt}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}:`, ...shown.map((l) => `  ${logLine({ ...l, attempt: e.attempt })}`)].join('\n')
+      return [
+        `attempt ${e.attempt}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}:`,
+        ...shown.map((l) => `  ${logLine({ ...l, attempt: e.attempt })}`),
+      ].join('\n')
     })
   return blocks.length === 0 ? 'Logs: none' : `Logs:\n${blocks.join('\n')}`
 }

@@ -41,7 +41,10 @@ export const taskSummary = (task: Task, now: number): string =>
     ['created', when(task.createdAt, now)],
     ['updated', when(task.updatedAt, now)],
     ['finished', task.finishedAt === null ? undefined : when(task.finishedAt, now)],
-    ['backoff', `${task.backoff.strategy}, base ${duration(task.backoff.baseMs)}, ×${task.backoff.factor}, cap ${duration(task.backoff.maxMs)}${task.backoff.jitter ? ', jitter' : ''}`],
+    [
+      'backoff',
+      `${task.backoff.strategy}, base ${duration(task.backoff.baseMs)}, ×${task.backoff.factor}, cap ${duration(task.backoff.maxMs)}${task.backoff.jitter ? ', jitter' : ''}`,
+    ],
     ['timeout', task.timeoutMs === null ? undefined : duration(task.timeoutMs)],
     ['depends on', task.dependsOn.length === 0 ? undefined : `${task.dependsOn.join(', ')} (${task.blockedBy} not settled)`],
     ['if one fails', task.dependsOn.length === 0 ? undefined : task.onDependencyFailure === 'run' ? 'run anyway' : 'cancel this task'],
@@ -57,7 +60,9 @@ export const taskSummary = (task: Task, now: number): string =>
     ['last error', task.lastError === null ? undefined : truncate(oneLine(`${task.lastError.type}: ${task.lastError.message}`), 200)],
     [
       'checkpoint',
-      task.checkpoint ? `${preview(task.checkpoint.data, 200)} (saved by attempt ${task.checkpoint.attempt}, ${when(task.checkpoint.savedAt, now)})` : undefined,
+      task.checkpoint
+        ? `${preview(task.checkpoint.data, 200)} (saved by attempt ${task.checkpoint.attempt}, ${when(task.checkpoint.savedAt, now)})`
+        : undefined,
     ],
   ])
 

@@ -14,9 +14,7 @@ export const dataDir = Options.text('data-dir').pipe(
 )
 
 /** `--json`: stdout gets exactly one JSON document, shaped as the library returns it. */
-export const json = Options.boolean('json').pipe(
-  Options.withDescription('Print exactly one JSON document on stdout (the shape the library returns).'),
-)
+export const json = Options.boolean('json').pipe(Options.withDescription('Print exactly one JSON document on stdout (the shape the library returns).'))
 
 /** The options every command takes; spread into a command's config. */
 export const common = { dataDir, json }

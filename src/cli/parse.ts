@@ -46,17 +46,14 @@ const durationWithin = (text: string, name: string, max: number): number => {
   return ms
 }
 
-const maxName = (max: number) =>
-  max === MAX_DURATION_MS ? '100 years' : max % 86_400_000 === 0 ? `${max / 86_400_000} days` : `${max / 3_600_000} h`
+const maxName = (max: number) => (max === MAX_DURATION_MS ? '100 years' : max % 86_400_000 === 0 ? `${max / 86_400_000} days` : `${max / 3_600_000} h`)
 
 /** An option holding a duration ("30s", "5m", "2h", "7d", or ms) as a number of ms; at most `max` (Default: 100 years). */
 export const durationOption = (name: string, description: string, max = MAX_DURATION_MS) =>
   Options.text(name).pipe(
     Options.withPseudoName('DURATION'),
     Options.withDescription(description),
-    Options.mapEffect((text) =>
-      Effect.try({ try: () => durationWithin(text, name, max), catch: (e) => usage(`invalid --${name}: ${reasonOf(e)}`) }),
-    ),
+    Options.mapEffect((text) => Effect.try({ try: () => durationWithin(text, name, max), catch: (e) => usage(`invalid --${name}: ${reasonOf(e)}`) })),
   )
 
 /** `--priority`: critical, high, normal, low, or an integer 0–100. */
@@ -72,9 +69,7 @@ export const integerField = (name: string, field: string, description: string) =
     Options.withPseudoName('N'),
     Options.withDescription(description),
     Options.mapEffect((text) =>
-      /^\s*-?\d+\s*$/.test(text)
-        ? checkEnqueueField(`--${name}`, field, Number(text))
-        : Effect.fail(usage(`invalid --${name}: "${text}" is not an integer`)),
+      /^\s*-?\d+\s*$/.test(text) ? checkEnqueueField(`--${name}`, field, Number(text)) : Effect.fail(usage(`invalid --${name}: "${text}" is not an integer`)),
     ),
   )
 

@@ -13,8 +13,7 @@ import type { Common, QueueCommon } from './options.js'
 export const withQueue = <A>(common: QueueCommon, use: (queue: QueueApi) => Promise<A>): Effect.Effect<A, CommandFailed> => {
   const failed = (error: unknown) => new CommandFailed({ error, json: common.json })
   // Loaded on first use: --help or a usage error never needs the client or LiveStore.
-  const open = async () =>
-    (await import('../client/connect.js')).connect({ dataDir: common.dataDir, server: common.server, token: common.token })
+  const open = async () => (await import('../client/connect.js')).connect({ dataDir: common.dataDir, server: common.server, token: common.token })
   return Effect.acquireUseRelease(
     Effect.tryPromise({ try: open, catch: failed }),
     (queue) => Effect.tryPromise({ try: () => use(queue), catch: failed }),
@@ -33,8 +32,5 @@ export const output = <A>(common: Common, value: A, human: (value: A) => string)
   })
 
 /** The usual command: connect, run, close, print. */
-export const queueCommand = <A>(
-  common: QueueCommon,
-  use: (queue: QueueApi) => Promise<A>,
-  human: (value: A) => string,
-): Effect.Effect<void, CommandFailed> => withQueue(common, use).pipe(Effect.flatMap((value) => output(common, value, human)))
+export const queueCommand = <A>(common: QueueCommon, use: (queue: QueueApi) => Promise<A>, human: (value: A) => string): Effect.Effect<void, CommandFailed> =>
+  withQueue(common, use).pipe(Effect.flatMap((value) => output(common, value, human)))

@@ -61,11 +61,7 @@ const isRetryable = (error: unknown): boolean => {
  * skipped. Without `since`, the stream starts at the current head, read first, so even a drop
  * before the first entry leaves no gap.
  */
-export const openActivityStream = (
-  conn: Connection,
-  opts: ActivityStreamOptions,
-  onEntry: (entry: ActivityEntry) => void,
-): ActivityStream => {
+export const openActivityStream = (conn: Connection, opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): ActivityStream => {
   const controller = new AbortController()
   const { signal } = controller
   const retryForMs = opts.retryForMs ?? 30_000
@@ -84,7 +80,12 @@ export const openActivityStream = (
     let idle = setTimeout(stop, idleMs)
     try {
       const url = `${conn.base}${withQuery('/api/activity/stream', { since: last, taskId: opts.taskId, queue: opts.queue, type: opts.type, kind: opts.kind })}`
-      const response = await send(conn.base, { url, method: 'GET', headers: { ...headers(conn.token, false), 'last-event-id': String(last) }, signal: attempt.signal })
+      const response = await send(conn.base, {
+        url,
+        method: 'GET',
+        headers: { ...headers(conn.token, false), 'last-event-id': String(last) },
+        signal: attempt.signal,
+      })
       if (!response.ok || response.body === null) {
         throw decodeError(conn.base, response.status, await response.json().catch(() => null))
       }

@@ -40,8 +40,7 @@ const BUILDERS: Record<string, (f: Fields) => Error | undefined> = {
       ? new NotClaimant({ executionId: f.executionId, runnerId: f.runnerId, claimedBy: f.claimedBy })
       : undefined,
   DependencyCycle: (f) => (strings(f.path) ? new DependencyCycle({ path: f.path }) : undefined),
-  StoreLocked: (f) =>
-    str(f.dataDir) && num(f.pid) ? new StoreLocked({ dataDir: f.dataDir, pid: f.pid, url: str(f.url) ? f.url : null }) : undefined,
+  StoreLocked: (f) => (str(f.dataDir) && num(f.pid) ? new StoreLocked({ dataDir: f.dataDir, pid: f.pid, url: str(f.url) ? f.url : null }) : undefined),
   QueueClosed: () => new QueueClosed(),
   QueryTimedOut: (f) => (num(f.timeoutMs) ? new QueryTimedOut({ timeoutMs: f.timeoutMs }) : undefined),
   StorageUnavailable: (f) => (str(f.reason) ? new StorageUnavailable({ reason: f.reason }) : undefined),

@@ -9,11 +9,7 @@ import { RemoteQueue } from './RemoteQueue.js'
  * live query for a store this process opened. Every entry after `since` (default: from now on)
  * reaches `onEntry` once, in order.
  */
-export const followActivity = async (
-  queue: QueueApi,
-  opts: ActivityStreamOptions,
-  onEntry: (entry: ActivityEntry) => void,
-): Promise<ActivityStream> => {
+export const followActivity = async (queue: QueueApi, opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): Promise<ActivityStream> => {
   if (queue instanceof RemoteQueue) return queue.activityStream(opts, onEntry)
   // Only a TaskQueue is not remote; its module (LiveStore) is loaded already.
   const { followLocal } = await import('./localFollow.js')

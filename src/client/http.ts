@@ -65,13 +65,7 @@ export const headers = (token: string | undefined, json: boolean): Record<string
 })
 
 /** Sends `method path` and resolves with the parsed JSON answer, or throws the decoded error. */
-export const requestJson = async <T>(
-  base: string,
-  token: string | undefined,
-  method: Method,
-  path: string,
-  opts: RequestOptions = {},
-): Promise<T> => {
+export const requestJson = async <T>(base: string, token: string | undefined, method: Method, path: string, opts: RequestOptions = {}): Promise<T> => {
   const response = await send(base, {
     url: `${base}${withQuery(path, opts.query)}`,
     method,

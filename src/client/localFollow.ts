@@ -19,7 +19,11 @@ export type LocalActivityStream = ActivityStream & {
  * `activityStream` for a store this process opened: a live query on the activity head (no
  * polling) wakes a reader that hands over every entry after the last one seen, in order, once.
  */
-export const followLocal = (queue: Pick<TaskQueue, 'store' | 'subscribe' | 'activity'>, opts: ActivityStreamOptions, onEntry: (entry: ActivityEntry) => void): LocalActivityStream => {
+export const followLocal = (
+  queue: Pick<TaskQueue, 'store' | 'subscribe' | 'activity'>,
+  opts: ActivityStreamOptions,
+  onEntry: (entry: ActivityEntry) => void,
+): LocalActivityStream => {
   let since = opts.since ?? queue.store.query(activityHead$)
   let closed = false
   let again = false

@@ -45,11 +45,7 @@ export const sseParser = (onEvent: (event: SseEvent) => void) => {
 }
 
 /** Reads a fetch body to its end, feeding the parser; resolves when the host closes the stream. */
-export const readSse = async (
-  body: ReadableStream<Uint8Array>,
-  onEvent: (event: SseEvent) => void,
-  onChunk: () => void = () => {},
-): Promise<void> => {
+export const readSse = async (body: ReadableStream<Uint8Array>, onEvent: (event: SseEvent) => void, onChunk: () => void = () => {}): Promise<void> => {
   const parser = sseParser(onEvent)
   const decoder = new TextDecoder()
   const reader = body.getReader()

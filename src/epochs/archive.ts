@@ -72,8 +72,7 @@ export const readEpoch = async <A>(dataDir: string, epoch: EpochInfo, use: (sele
   let result: { ok: true; value: A } | { ok: false; error: unknown }
   try {
     result = await withSqliteFile(file, (db) => {
-      const select: SelectRows = <T>(query: string, binds: Record<string, string | number | null>) =>
-        db.select<T>(query, prepareBindValues(binds, query))
+      const select: SelectRows = <T>(query: string, binds: Record<string, string | number | null>) => db.select<T>(query, prepareBindValues(binds, query))
       // Errors thrown by `use` itself (a bug, a tagged error) pass through unchanged.
       try {
         return { ok: true as const, value: use(select) }

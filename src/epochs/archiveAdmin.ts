@@ -42,7 +42,6 @@ const bytesUnder = (target: string): number => {
   return total
 }
 
-
 const epochBytes = (dataDir: string, storeId: string): number =>
   SAFE_STORE_ID.test(storeId) ? bytesUnder(path.join(dataDir, storeId)) + bytesUnder(journalFile(dataDir, storeId)) : 0
 

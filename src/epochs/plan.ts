@@ -44,7 +44,6 @@ const envEvents = (): number | undefined => {
   return Number.isInteger(value) && value > 0 ? value : undefined
 }
 
-
 /** The epochs of an fs store's data dir: which store is current, when to rotate, how to switch. */
 export const makeEpochPlan = (opts: { dataDir: string; base: string } & EpochOptions) => {
   const { dataDir, base } = opts

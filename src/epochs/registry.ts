@@ -52,8 +52,7 @@ export const readRegistry = (dataDir: string, base: string): EpochRegistry => {
 export const currentEpoch = (registry: EpochRegistry): EpochInfo => registry.epochs[registry.epochs.length - 1] as EpochInfo
 
 /** Sealed epochs, newest first: where archived (finished) tasks are looked up. */
-export const sealedEpochs = (registry: EpochRegistry): EpochInfo[] =>
-  registry.epochs.filter((e) => e.sealedAt !== null && !e.dropped).reverse()
+export const sealedEpochs = (registry: EpochRegistry): EpochInfo[] => registry.epochs.filter((e) => e.sealedAt !== null && !e.dropped).reverse()
 
 /** Replaces the registry atomically (temp file + rename, 0600). */
 export const writeRegistry = (dataDir: string, registry: EpochRegistry): void => {

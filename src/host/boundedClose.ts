@@ -14,10 +14,15 @@ export const CLOSE_TIMEOUT_MS = 15_000
 
 export const closeWithin = async (close: () => Promise<void>, identity: DirIdentity | null, timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> => {
   const gone = dirRemoved(identity)
-  const lost = gone ? `the data dir ${identity?.dir} was removed (or replaced) while the host ran, so the store files it started with are gone; restore the data dir from a backup` : ''
+  const lost = gone
+    ? `the data dir ${identity?.dir} was removed (or replaced) while the host ran, so the store files it started with are gone; restore the data dir from a backup`
+    : ''
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`closing the store did not finish within ${timeoutMs / 1000} s, exiting without a flush${gone ? `: ${lost}` : ''}`)), timeoutMs)
+    timer = setTimeout(
+      () => reject(new Error(`closing the store did not finish within ${timeoutMs / 1000} s, exiting without a flush${gone ? `: ${lost}` : ''}`)),
+      timeoutMs,
+    )
   })
   try {
     await Promise.race([close(), timeout])

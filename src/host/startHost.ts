@@ -64,7 +64,10 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   const module = opts.workers ? await loadHandlers(opts.workers) : null
   // The demo belongs to the example agents, not to the host: it comes with their module.
   if (opts.demo && !module?.demo) {
-    throw new ValidationError({ field: 'demo', reason: `--demo runs the \`demo\` export of the --workers module; ${opts.workers ?? 'no --workers module was given'}${opts.workers ? ' has none' : ''} (the example agents, ./dist/workers/examples/index.js, have one)` })
+    throw new ValidationError({
+      field: 'demo',
+      reason: `--demo runs the \`demo\` export of the --workers module; ${opts.workers ?? 'no --workers module was given'}${opts.workers ? ' has none' : ''} (the example agents, ./dist/workers/examples/index.js, have one)`,
+    })
   }
   const devtools = opts.devtools ? await prepareDevtools(opts.devtools) : undefined
   // Archives older than --archive-keep-days are dropped after each rotation and once at start.
@@ -83,7 +86,11 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
   let stopDemo = () => {}
   let worker: Worker | null = null
   let reaper: Reaper | null = null
-  const scheduler = new Scheduler(queue, () => {}, (e) => write(`scheduler: ${(e as Error)?.message ?? String(e)}`))
+  const scheduler = new Scheduler(
+    queue,
+    () => {},
+    (e) => write(`scheduler: ${(e as Error)?.message ?? String(e)}`),
+  )
   let server: Server | null = null
   let localCredential: string | undefined
   const forgetCredential = () => {
@@ -107,7 +114,11 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
       await worker.start()
     } else {
       // The worker runs its own reaper; without one, the host reaps (remote workers can crash too).
-      reaper = new Reaper(queue, () => {}, (e) => write(`reaper: ${(e as Error)?.message ?? String(e)}`))
+      reaper = new Reaper(
+        queue,
+        () => {},
+        (e) => write(`reaper: ${(e as Error)?.message ?? String(e)}`),
+      )
       await reaper.start()
     }
     // Recurring tasks: fires what came due while no host ran (per each schedule's catch-up), then on time.
@@ -131,7 +142,8 @@ export const startHost = async (opts: HostOptions = {}): Promise<Host> => {
         : '  auth:    none: no tokens, so serving on loopback only (`livequeue token create` to add one)',
     )
   }
-  if (devtools) write(`  devtools: ${devtoolsUrl(queue.store, devtools)}  (LiveStore devtools; the page asks for a sponsor licence; open alternative: livequeue query)`)
+  if (devtools)
+    write(`  devtools: ${devtoolsUrl(queue.store, devtools)}  (LiveStore devtools; the page asks for a sponsor licence; open alternative: livequeue query)`)
   if (opts.syncUrl) write(`  sync:    ${opts.syncUrl}  (store ${queue.store.storeId}; read replicas: openReplica, examples/web-feed)`)
   write(
     worker

@@ -72,5 +72,4 @@ export const activity = (ctx: QueueContext, opts: ActivityOptions = {}): Activit
 }
 
 /** The lowest `seq` the live store holds (any entry, unfiltered), or null when it holds none. */
-export const activityFloor = (ctx: QueueContext): number | null =>
-  select<{ seq: number | null }>(ctx, 'SELECT min(seq) AS seq FROM activity')[0]?.seq ?? null
+export const activityFloor = (ctx: QueueContext): number | null => select<{ seq: number | null }>(ctx, 'SELECT min(seq) AS seq FROM activity')[0]?.seq ?? null

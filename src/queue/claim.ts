@@ -71,7 +71,14 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
   // commit, and a task those completions unblock is already claimable by it (the ordering
   // contract holds across the batch); claims from several claimers in one turn share it too.
   await ctx.owned.group.submit([
-    events.nextTasksClaimed({ runnerId: opts.runnerId, at: now, leaseUntil, executionIds, types: opts.types ? [...opts.types] : null, queues: opts.queues ? [...opts.queues] : null }),
+    events.nextTasksClaimed({
+      runnerId: opts.runnerId,
+      at: now,
+      leaseUntil,
+      executionIds,
+      types: opts.types ? [...opts.types] : null,
+      queues: opts.queues ? [...opts.queues] : null,
+    }),
   ])
   const rows = select<WorkerTaskRow & { claimExecutionId: string; claimAttempt: number }>(ctx, CLAIMED_SQL, { executionIds: JSON.stringify(executionIds) })
   return rows.map((row) => {

@@ -20,8 +20,6 @@ export type QueueContext = {
 }
 
 /** A read-only SQL query over the state tables. */
-export const select = <T>(ctx: QueueContext, query: string, bindValues: Record<string, Bind> = {}): T[] =>
-  ctx.owned.store.query({ query, bindValues }) as T[]
+export const select = <T>(ctx: QueueContext, query: string, bindValues: Record<string, Bind> = {}): T[] => ctx.owned.store.query({ query, bindValues }) as T[]
 
-export const selectOne = <T>(ctx: QueueContext, query: string, bindValues: Record<string, Bind> = {}): T | undefined =>
-  select<T>(ctx, query, bindValues)[0]
+export const selectOne = <T>(ctx: QueueContext, query: string, bindValues: Record<string, Bind> = {}): T | undefined => select<T>(ctx, query, bindValues)[0]

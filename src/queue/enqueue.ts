@@ -59,8 +59,7 @@ export const enqueueMany = async (
   // level and at most an error report's size more, so a task at the caps can still escalate.
   const allowance = extra.escalatedFrom === undefined ? {} : { payloadAllowance: ESCALATION_ALLOWANCE }
   // A declared type's defaults and payload schema; an escalation's payload is the queue's own wrapper.
-  const declared = (input: unknown, index: number) =>
-    extra.escalatedFrom === undefined ? ctx.taskTypes.prepare(input, many ? `[${index}].` : '') : input
+  const declared = (input: unknown, index: number) => (extra.escalatedFrom === undefined ? ctx.taskTypes.prepare(input, many ? `[${index}].` : '') : input)
   const planned = inputs.map((input, index) =>
     validateEnqueueInput(declared(input, index), { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
   )

@@ -47,9 +47,8 @@ export const lookupExecution = (ctx: QueueContext, executionId: string, by: Repo
 const lookupHolder = (ctx: QueueContext, taskId: string, executionId: string): ExecutionLookup => ({
   taskId,
   holder:
-    selectOne<WorkerTaskRow>(
-      ctx,
-      `SELECT * FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`,
-      { taskId, executionId },
-    ) ?? null,
+    selectOne<WorkerTaskRow>(ctx, `SELECT * FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`, {
+      taskId,
+      executionId,
+    }) ?? null,
 })

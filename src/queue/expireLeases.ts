@@ -5,9 +5,7 @@ import { retryAtFor } from './fail.js'
 
 const expire = async (ctx: QueueContext, rows: WorkerTaskRow[], at: number): Promise<string[]> => {
   await ctx.owned.group.submit(
-    rows.map((row) =>
-      events.taskLeaseExpired({ taskId: row.id, executionId: row.currentExecutionId as string, at, retryAt: retryAtFor(ctx, row, at) }),
-    ),
+    rows.map((row) => events.taskLeaseExpired({ taskId: row.id, executionId: row.currentExecutionId as string, at, retryAt: retryAtFor(ctx, row, at) })),
     rows.map((row) => row.id),
   )
   return rows.map((row) => row.id)

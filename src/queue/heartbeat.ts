@@ -54,9 +54,6 @@ export const progress = async (
   const at = ctx.now()
   const leaseUntil = clampTime(at + leaseMs)
   ctx.leases.extend(executionId, leaseUntil)
-  await ctx.owned.group.submit(
-    [events.taskProgress({ taskId, executionId, at, leaseUntil, progress: fraction, message: message ?? null })],
-    [taskId],
-  )
+  await ctx.owned.group.submit([events.taskProgress({ taskId, executionId, at, leaseUntil, progress: fraction, message: message ?? null })], [taskId])
   return { accepted: true, cancelRequested: holder.cancelRequested === 1, leaseUntil }
 }

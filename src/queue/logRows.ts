@@ -56,7 +56,6 @@ export const checkpointOf = (selectRows: SelectRows, taskId: string): Checkpoint
   }
 }
 
-
 /** `logs` of a task read whole (an archived one, finished): its executions' lines after `after`, as one page. */
 export const logsOfTask = (
   task: { executions?: ReadonlyArray<{ id: string; attempt: number; logs?: ReadonlyArray<LogLine> }> },

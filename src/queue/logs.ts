@@ -40,9 +40,7 @@ export const appendLogs = async (ctx: QueueContext, lines: ReadonlyArray<LogInpu
   const kept = checked.filter((l) => runners.has(l.executionId))
   if (kept.length > 0) {
     // No touched keys: a task's reads need not commit the batch first (logs change no task state).
-    await ctx.owned.group.submit([
-      events.executionsLogged({ lines: kept, keepLines: MAX_LOG_LINES_PER_EXECUTION, keepBytes: MAX_LOG_BYTES_PER_EXECUTION }),
-    ])
+    await ctx.owned.group.submit([events.executionsLogged({ lines: kept, keepLines: MAX_LOG_LINES_PER_EXECUTION, keepBytes: MAX_LOG_BYTES_PER_EXECUTION })])
   }
   return { kept: kept.length, ignored: checked.length - kept.length }
 }

@@ -3,7 +3,6 @@ import { ValidationError } from '../errors.js'
 import type { QueueContext } from './context.js'
 import { NAME_PATTERN } from './validateInput.js'
 
-
 const checkName = (queue: string) => {
   if (typeof queue !== 'string' || !NAME_PATTERN.test(queue)) {
     throw new ValidationError({ field: 'queue', reason: `"${queue}" is not a queue name (1–128 letters, digits or _.:/-)` })

@@ -35,11 +35,9 @@ export const prune = async (ctx: QueueContext, opts: PruneOptions): Promise<{ pr
   if (!Number.isFinite(cutoff)) throw new ValidationError({ field: 'olderThan', reason: how })
   ctx.owned.group.flush()
   const count =
-    selectOne<{ n: number }>(
-      ctx,
-      `SELECT count(*) AS n FROM workerTasks WHERE status IN ('completed', 'failed', 'cancelled') AND finishedAt < $cutoff`,
-      { cutoff },
-    )?.n ?? 0
+    selectOne<{ n: number }>(ctx, `SELECT count(*) AS n FROM workerTasks WHERE status IN ('completed', 'failed', 'cancelled') AND finishedAt < $cutoff`, {
+      cutoff,
+    })?.n ?? 0
   if (count > 0) await ctx.owned.group.submit([events.tasksPruned({ olderThan: cutoff, at: now })])
   return { pruned: count, olderThan: cutoff }
 }

@@ -49,7 +49,10 @@ export const query = async (
   const text = typeof sql === 'string' ? sql.trim() : ''
   // For a clear message only: the worker's database is read-only, and SQLite itself says
   // whether the statement writes, so a keyword in a string or a quoted name is no matter.
-  const keyword = text.replace(LEADING, '').match(/^[a-z]+/i)?.[0]?.toLowerCase()
+  const keyword = text
+    .replace(LEADING, '')
+    .match(/^[a-z]+/i)?.[0]
+    ?.toLowerCase()
   if (keyword !== 'select' && keyword !== 'with') {
     throw new ValidationError({ field: 'sql', reason: 'only a read-only SELECT (or WITH … SELECT) is allowed' })
   }

@@ -67,9 +67,7 @@ export const EnqueueInputSchema = Schema.Struct({
   ),
   delay: Schema.optional(MsBetween(`delay must be a number of ms ≥ 0 and at most ${MAX_DURATION_MS} (100 years)`, MAX_DURATION_MS)),
   runAt: Schema.optional(Schema.ValidDateFromSelf.annotations({ message: () => 'runAt must be a valid Date' }).pipe(Schema.filter(inTimeRange))),
-  maxAttempts: Schema.optional(
-    Schema.Int.pipe(Schema.between(1, 1000, { message: () => 'maxAttempts must be an integer 1–1000' })),
-  ),
+  maxAttempts: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000, { message: () => 'maxAttempts must be an integer 1–1000' }))),
   backoff: Schema.optional(
     Schema.Union(
       BackoffStrategy,
@@ -103,9 +101,7 @@ export const EnqueueInputSchema = Schema.Struct({
       message: () => ({ message: 'onDependencyFailure must be cancel or run', override: true }),
     }),
   ),
-  idempotencyKey: Schema.optional(
-    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256, { message: () => 'idempotencyKey must be 1–256 characters' })),
-  ),
+  idempotencyKey: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256, { message: () => 'idempotencyKey must be 1–256 characters' }))),
   queue: Schema.optional(Name('queue')),
   tags: Schema.optional(
     Schema.Array(
@@ -113,9 +109,7 @@ export const EnqueueInputSchema = Schema.Struct({
     ).pipe(Schema.maxItems(MAX_TAGS, { message: () => `at most ${MAX_TAGS} tags` })),
   ),
   metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  id: Schema.optional(
-    Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_.:-]{1,128}$/, { message: () => 'id must be 1–128 letters, digits or _.:-' })),
-  ),
+  id: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_.:-]{1,128}$/, { message: () => 'id must be 1–128 letters, digits or _.:-' }))),
 })
 
 const decode = Schema.decodeUnknownEither(EnqueueInputSchema, { onExcessProperty: 'error', errors: 'first' })

@@ -31,10 +31,7 @@ export const wait = (ctx: QueueContext, taskId: string, opts: { timeoutMs?: numb
     if (opts.signal?.aborted) return onAbort()
     opts.signal?.addEventListener('abort', onAbort)
     if (opts.timeoutMs !== undefined) {
-      timer = setTimeout(
-        () => finish(() => reject(new WaitTimedOut({ taskId, timeoutMs: opts.timeoutMs as number }))),
-        opts.timeoutMs,
-      )
+      timer = setTimeout(() => finish(() => reject(new WaitTimedOut({ taskId, timeoutMs: opts.timeoutMs as number }))), opts.timeoutMs)
     }
     unsubscribe = subscribeLive(ctx.owned, taskState$(taskId), (rows) => {
       const row = rows[0]

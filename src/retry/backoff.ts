@@ -64,8 +64,4 @@ export type BackoffInput = BackoffStrategy | (Partial<BackoffPolicy> & { strateg
 
 /** Fills a partial policy with the defaults. */
 export const resolveBackoff = (input: BackoffInput | undefined): BackoffPolicy =>
-  input === undefined
-    ? DEFAULT_BACKOFF
-    : typeof input === 'string'
-      ? { ...DEFAULT_BACKOFF, strategy: input }
-      : { ...DEFAULT_BACKOFF, ...input }
+  input === undefined ? DEFAULT_BACKOFF : typeof input === 'string' ? { ...DEFAULT_BACKOFF, strategy: input } : { ...DEFAULT_BACKOFF, ...input }

@@ -196,25 +196,23 @@ export class ClaimLoop {
     this.waiting.add(w)
     const waitMs = this.d.backend.claimWaitMs
     const sentAt = Date.now()
-    w.done = this.d.backend
-      .claim(this.claimOptions(types, limit, waitMs), abort.signal)
-      .then(
-        (claims) => {
-          this.waiting.delete(w)
-          this.launchAll(claims)
-          // Answered with work, or empty after waiting: the next waiting claim goes out at once.
-          // Empty long before `waitMs` (a host that does not wait, or one stopping) would make
-          // that a busy loop against the host: then it goes out after a pause.
-          const early = claims.length === 0 && !abort.signal.aborted && Date.now() - sentAt < waitMs / 4
-          if (early) this.failed(null)
-          else this.wake()
-        },
-        (error) => {
-          this.waiting.delete(w)
-          if (!abort.signal.aborted) this.failed(error)
-          else this.wake()
-        },
-      )
+    w.done = this.d.backend.claim(this.claimOptions(types, limit, waitMs), abort.signal).then(
+      (claims) => {
+        this.waiting.delete(w)
+        this.launchAll(claims)
+        // Answered with work, or empty after waiting: the next waiting claim goes out at once.
+        // Empty long before `waitMs` (a host that does not wait, or one stopping) would make
+        // that a busy loop against the host: then it goes out after a pause.
+        const early = claims.length === 0 && !abort.signal.aborted && Date.now() - sentAt < waitMs / 4
+        if (early) this.failed(null)
+        else this.wake()
+      },
+      (error) => {
+        this.waiting.delete(w)
+        if (!abort.signal.aborted) this.failed(error)
+        else this.wake()
+      },
+    )
   }
 
   private claimOptions(types: string[], limit: number, waitMs: number) {

@@ -46,7 +46,10 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
   const hooks = new Hooks(options.hooks)
   const localOf = (queue: TaskQueue): WorkerBackend => {
     if (localBackendOf) return localBackendOf(queue)
-    throw new ValidationError({ field: 'queue', reason: "livequeue/client runs remote workers (`server`, `backend`); import createWorker from 'livequeue' to work on a queue this process opened" })
+    throw new ValidationError({
+      field: 'queue',
+      reason: "livequeue/client runs remote workers (`server`, `backend`); import createWorker from 'livequeue' to work on a queue this process opened",
+    })
   }
   const backend: WorkerBackend =
     options.backend ?? (options.queue ? localOf(options.queue) : serverBackend({ server: options.server, token: options.token }, runnerId, hooks))
@@ -85,12 +88,14 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
     },
   )
   const heartbeats = new Heartbeats(backend, runnerId, options.heartbeatMs ?? backend.defaultHeartbeatMs, leaseMs, (e) => onError(e, 'heartbeat'))
-  const registry = new RunnerRegistration(backend, runnerId, options.runnerHeartbeatMs ?? DEFAULT_RUNNER_HEARTBEAT_MS, (e) =>
-    onError(e, 'runner heartbeat'),
-  )
+  const registry = new RunnerRegistration(backend, runnerId, options.runnerHeartbeatMs ?? DEFAULT_RUNNER_HEARTBEAT_MS, (e) => onError(e, 'runner heartbeat'))
 
   // Kept logs: every execution's lines in one batch, about once a second (src/runtime/logBuffer.ts).
-  const logs = new LogBuffer((lines) => backend.appendLogs(lines, { runnerId }), (e) => onError(e, 'logs'), { serial: backend.kind === 'remote' })
+  const logs = new LogBuffer(
+    (lines) => backend.appendLogs(lines, { runnerId }),
+    (e) => onError(e, 'logs'),
+    { serial: backend.kind === 'remote' },
+  )
 
   const executionDeps: ExecutionDeps = {
     backend,
@@ -100,8 +105,7 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
     logs,
     leaseMs,
     escalation: options.escalation,
-    onVerdict: (type, verdict) =>
-      verdict === 'success' ? breakers.success(type) : verdict === 'failure' ? breakers.failure(type) : breakers.neutral(type),
+    onVerdict: (type, verdict) => (verdict === 'success' ? breakers.success(type) : verdict === 'failure' ? breakers.failure(type) : breakers.neutral(type)),
     onError,
     onReportSubmitted: () => {
       if (backend.kind === 'local') loop.wakeNow()

@@ -36,10 +36,7 @@ const outcomeOf = (task: Task): DependencyOutcome => ({
  * `get`, or the host's HTTP API for a remote worker; both look into the archives of sealed epochs).
  * Read once, before the handler starts; a read that fails fails the attempt (it is retried).
  */
-export const readDependencies = async (
-  get: (taskId: string) => Promise<Task>,
-  task: Pick<Task, 'dependsOn'>,
-): Promise<DependencyOutcome[]> => {
+export const readDependencies = async (get: (taskId: string) => Promise<Task>, task: Pick<Task, 'dependsOn'>): Promise<DependencyOutcome[]> => {
   const ids = task.dependsOn
   const outcomes: DependencyOutcome[] = new Array(ids.length)
   let next = 0

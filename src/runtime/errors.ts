@@ -52,5 +52,4 @@ const MESSAGES: Record<AbortReasonKind, string> = {
 }
 
 /** The reason's kind, if `reason` is one of ours (handlers can use it to tell why they were stopped). */
-export const abortKind = (signal: AbortSignal): AbortReasonKind | null =>
-  signal.aborted && signal.reason instanceof TaskAborted ? signal.reason.kind : null
+export const abortKind = (signal: AbortSignal): AbortReasonKind | null => (signal.aborted && signal.reason instanceof TaskAborted ? signal.reason.kind : null)

@@ -61,9 +61,10 @@ export class Execution {
     d.logs.open(claim.executionId)
     this.base = { runnerId: d.runnerId, task: claim.task, executionId: claim.executionId, attempt: claim.attempt }
     this.progress = new ProgressThrottle((v) =>
-      d.backend
-        .progress(this.executionId, v.fraction, v.message, { leaseMs: d.leaseMs, runnerId: d.runnerId })
-        .then((r) => this.onReport(r), (error) => d.onError(error, 'progress')),
+      d.backend.progress(this.executionId, v.fraction, v.message, { leaseMs: d.leaseMs, runnerId: d.runnerId }).then(
+        (r) => this.onReport(r),
+        (error) => d.onError(error, 'progress'),
+      ),
     )
   }
 

@@ -84,12 +84,17 @@ export const remoteBackend = (client: RemoteQueue, opts: RemoteBackendOptions = 
           void polls.close()
         }
       }
-      return abandonable(net.retry(() => client.claim(claimOpts), { signal }), signal, (late) => {
-        // Claimed after we stopped waiting: give them back at once (retried now, attempt not counted).
-        for (const c of late) void client
-          .fail(c.executionId, new Error('the worker stopped waiting before the claim arrived'), { outcome: 'interrupted', runnerId: claimOpts.runnerId })
-          .catch(() => {})
-      })
+      return abandonable(
+        net.retry(() => client.claim(claimOpts), { signal }),
+        signal,
+        (late) => {
+          // Claimed after we stopped waiting: give them back at once (retried now, attempt not counted).
+          for (const c of late)
+            void client
+              .fail(c.executionId, new Error('the worker stopped waiting before the claim arrived'), { outcome: 'interrupted', runnerId: claimOpts.runnerId })
+              .catch(() => {})
+        },
+      )
     },
     heartbeat: (executionId, o) => net.once(() => client.heartbeat(executionId, o)),
     progress: (executionId, fraction, message, o) => retry(() => client.progress(executionId, fraction, message, o)),

@@ -6,11 +6,7 @@ import type { Hooks, TaskHookEvent } from './hooks.js'
 import type { EscalationRule } from './types.js'
 
 /** How an execution ended, as far as the runtime is concerned. */
-export type Outcome =
-  | { kind: 'success'; result: unknown }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'timedOut'; error: unknown }
-  | { kind: 'interrupted' }
+export type Outcome = { kind: 'success'; result: unknown } | { kind: 'error'; error: unknown } | { kind: 'timedOut'; error: unknown } | { kind: 'interrupted' }
 
 export type ReportDeps = {
   backend: WorkerBackend

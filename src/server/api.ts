@@ -42,7 +42,11 @@ export const reads = HttpApiGroup.make('reads')
       ),
   )
   .add(HttpApiEndpoint.get('stats', '/api/stats').addSuccess(S.Stats))
-  .add(HttpApiEndpoint.get('activity', '/api/activity').setUrlParams(In.ActivityParams).addSuccess(Schema.Struct({ items: Schema.Array(S.ActivityEntry) })))
+  .add(
+    HttpApiEndpoint.get('activity', '/api/activity')
+      .setUrlParams(In.ActivityParams)
+      .addSuccess(Schema.Struct({ items: Schema.Array(S.ActivityEntry) })),
+  )
   .add(
     HttpApiEndpoint.get('activityStream', '/api/activity/stream')
       .setUrlParams(In.StreamParams)
@@ -188,7 +192,10 @@ export const work = HttpApiGroup.make('work')
       .addError(E.NotFound)
       .addError(E.Conflict)
       .addError(E.PayloadTooLarge)
-      .annotate(OpenApi.Description, "Persists the task's checkpoint (any JSON, at most 256 KiB); its next attempt's claim carries it. accepted: false when the execution no longer holds the task (nothing kept)."),
+      .annotate(
+        OpenApi.Description,
+        "Persists the task's checkpoint (any JSON, at most 256 KiB); its next attempt's claim carries it. accepted: false when the execution no longer holds the task (nothing kept).",
+      ),
   )
   .add(HttpApiEndpoint.post('cancelled')`/api/executions/${id}/cancelled`.addSuccess(S.Ok).addError(E.NotFound))
   .add(HttpApiEndpoint.post('escalate')`/api/tasks/${id}/escalate`.setPayload(In.EscalateInput).addSuccess(S.Task).addError(E.NotFound))

@@ -56,7 +56,6 @@ const withStop = async <A>(request: AbortSignal, host: AbortSignal, f: (signal: 
 export const json = (body: unknown, status = 200): HttpServerResponse.HttpServerResponse => HttpServerResponse.unsafeJson(body, { status })
 
 /** `call`, answered as JSON. */
-export const respond = <A>(deps: ServerDeps, f: (signal: AbortSignal) => Promise<A>, status = 200) =>
-  Effect.map(call(deps, f), (body) => json(body, status))
+export const respond = <A>(deps: ServerDeps, f: (signal: AbortSignal) => Promise<A>, status = 200) => Effect.map(call(deps, f), (body) => json(body, status))
 
 export const OK = { ok: true } as const

@@ -44,7 +44,11 @@ const loadAssets = (dir: string): Map<string, Asset> => {
     for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
       const rel = path.posix.join(sub, entry.name)
       if (entry.isDirectory()) walk(rel)
-      else assets.set(`/${rel}`, { body: fs.readFileSync(path.join(dir, rel)), contentType: CONTENT_TYPES[path.extname(entry.name)] ?? 'application/octet-stream' })
+      else
+        assets.set(`/${rel}`, {
+          body: fs.readFileSync(path.join(dir, rel)),
+          contentType: CONTENT_TYPES[path.extname(entry.name)] ?? 'application/octet-stream',
+        })
     }
   }
   walk('')

@@ -45,8 +45,7 @@ export const apiError = (status: number, tag: string, message: string, fields: R
 }
 
 /** A client input problem found by the HTTP layer, shaped like the library's `ValidationError`. */
-export const badInput = (field: string, reason: string): ApiError =>
-  apiError(400, 'ValidationError', `invalid ${field}: ${reason}`, { field, reason })
+export const badInput = (field: string, reason: string): ApiError => apiError(400, 'ValidationError', `invalid ${field}: ${reason}`, { field, reason })
 
 const STATUS: Record<string, number> = {
   ValidationError: 400,
@@ -91,5 +90,4 @@ export const fromDecodeError = (e: { issues: ReadonlyArray<{ path: ReadonlyArray
   return badInput(field, reason)
 }
 
-export const errorResponse = (e: ApiError): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.unsafeJson({ error: e.error }, { status: e.status })
+export const errorResponse = (e: ApiError): HttpServerResponse.HttpServerResponse => HttpServerResponse.unsafeJson({ error: e.error }, { status: e.status })

@@ -33,9 +33,7 @@ export const ListParams = Schema.Struct({
   limit: Schema.optional(intParam('limit', 1, 1000)),
   cursor: Schema.optional(Schema.String),
   /** Also list archived tasks (finished tasks in sealed epochs), after the current ones. */
-  archived: Schema.optional(
-    Schema.BooleanFromString.annotations({ message: () => ({ message: 'archived must be true or false', override: true }) }),
-  ),
+  archived: Schema.optional(Schema.BooleanFromString.annotations({ message: () => ({ message: 'archived must be true or false', override: true }) })),
 }).annotations(strict)
 
 const activityFilters = {
@@ -83,10 +81,9 @@ export const PruneInput = Schema.Struct({
 }).annotations(strict)
 
 /** The runner a report comes from: the host checks it against the claim (NotClaimant otherwise). */
-const RunnerId = Schema.String.pipe(
-  Schema.minLength(1),
-  Schema.maxLength(MAX_RUNNER_ID_CHARS),
-).annotations({ message: () => ({ message: `runnerId must be the claiming runner's id, 1–${MAX_RUNNER_ID_CHARS} characters`, override: true }) })
+const RunnerId = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_RUNNER_ID_CHARS)).annotations({
+  message: () => ({ message: `runnerId must be the claiming runner's id, 1–${MAX_RUNNER_ID_CHARS} characters`, override: true }),
+})
 
 const LeaseMs = int('leaseMs', MIN_LEASE_MS, MAX_LEASE_MS)
 
@@ -108,9 +105,7 @@ export const ProgressInput = Schema.Struct({
   fraction: Schema.Number,
   message: Schema.optional(
     Schema.NullOr(
-      Schema.String.pipe(
-        Schema.maxLength(MAX_PROGRESS_MESSAGE_CHARS, { message: () => `message must be at most ${MAX_PROGRESS_MESSAGE_CHARS} characters` }),
-      ),
+      Schema.String.pipe(Schema.maxLength(MAX_PROGRESS_MESSAGE_CHARS, { message: () => `message must be at most ${MAX_PROGRESS_MESSAGE_CHARS} characters` })),
     ),
   ),
   leaseMs: Schema.optional(LeaseMs),
@@ -142,9 +137,7 @@ export const FailInput = Schema.Struct({
   runnerId: RunnerId,
   error: ErrorInput,
   permanent: Schema.optional(Schema.Boolean),
-  retryAfterMs: Schema.optional(
-    MsBetween(`retryAfterMs must be a number of ms from 0 to ${MAX_RETRY_AFTER_MS} (100 years)`, MAX_RETRY_AFTER_MS),
-  ),
+  retryAfterMs: Schema.optional(MsBetween(`retryAfterMs must be a number of ms from 0 to ${MAX_RETRY_AFTER_MS} (100 years)`, MAX_RETRY_AFTER_MS)),
   outcome: Schema.optional(Schema.Literal('failed', 'timedOut', 'interrupted')),
 }).annotations(strict)
 

@@ -44,10 +44,7 @@ export class Metrics {
 
   /** The text exposition format (version 0.0.4). */
   render(stats: Stats, commits?: { commits: number; events: number }): string {
-    const lines: string[] = [
-      '# HELP livequeue_tasks Tasks by status and queue.',
-      '# TYPE livequeue_tasks gauge',
-    ]
+    const lines: string[] = ['# HELP livequeue_tasks Tasks by status and queue.', '# TYPE livequeue_tasks gauge']
     for (const [queue, counts] of Object.entries(stats.byQueue).sort(([a], [b]) => a.localeCompare(b))) {
       for (const status of ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const) {
         lines.push(`livequeue_tasks{status="${status}",queue="${label(queue)}"} ${counts[status]}`)
@@ -61,7 +58,11 @@ export class Metrics {
       counter('livequeue_commits_total', 'LiveStore commits (group commits) since the host started.', commits.commits)
       counter('livequeue_events_total', 'Events committed since the host started.', commits.events)
     }
-    lines.push('# HELP livequeue_sse_streams Activity streams (SSE) open now.', '# TYPE livequeue_sse_streams gauge', `livequeue_sse_streams ${this.sseStreams}`)
+    lines.push(
+      '# HELP livequeue_sse_streams Activity streams (SSE) open now.',
+      '# TYPE livequeue_sse_streams gauge',
+      `livequeue_sse_streams ${this.sseStreams}`,
+    )
     counter('livequeue_sse_dropped_total', 'Activity streams closed because the client stopped reading.', this.sseDropped)
     counter('livequeue_sse_refused_total', 'Activity streams refused: the host had its maximum open.', this.sseRefused)
     const h = 'livequeue_pickup_latency_seconds'

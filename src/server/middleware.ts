@@ -36,14 +36,16 @@ const failureResponse = (error: unknown): HttpServerResponse.HttpServerResponse 
  * `RequestError`); it is the client's mistake, never a 500. An over-long body is refused before
  * this (bodyLimit.ts); the platform's own cap below stays as a backstop.
  */
-const defectResponse = (max: number) => (defect: unknown): HttpServerResponse.HttpServerResponse => {
-  if (tag(defect) === 'RequestError') {
-    const cause = (defect as { cause?: { message?: unknown } }).cause
-    if (cause?.message === 'maxBytes exceeded') return errorResponse(tooLarge(max))
-    return errorResponse(badInput('body', `not valid JSON (${String(cause?.message ?? 'unreadable')})`))
+const defectResponse =
+  (max: number) =>
+  (defect: unknown): HttpServerResponse.HttpServerResponse => {
+    if (tag(defect) === 'RequestError') {
+      const cause = (defect as { cause?: { message?: unknown } }).cause
+      if (cause?.message === 'maxBytes exceeded') return errorResponse(tooLarge(max))
+      return errorResponse(badInput('body', `not valid JSON (${String(cause?.message ?? 'unreadable')})`))
+    }
+    return errorResponse(fromLibraryError(defect))
   }
-  return errorResponse(fromLibraryError(defect))
-}
 
 /**
  * Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends form encoding, and HttpApi

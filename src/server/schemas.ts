@@ -56,7 +56,7 @@ export const Execution = Schema.Struct({
   result: Schema.Unknown,
   error: Schema.NullOr(ErrorInfo),
   durationMs: Schema.NullOr(Schema.Number),
-  logs: Schema.optional(Schema.Array(LogLine)).annotations({ description: "kept ctx.log lines, oldest first (the newest 1,000 / 256 KiB)" }),
+  logs: Schema.optional(Schema.Array(LogLine)).annotations({ description: 'kept ctx.log lines, oldest first (the newest 1,000 / 256 KiB)' }),
   droppedLines: Schema.optional(Schema.Number).annotations({ description: 'lines of this execution that were not kept' }),
 }).annotations({ identifier: 'Execution' })
 

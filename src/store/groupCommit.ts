@@ -12,7 +12,6 @@ type Waiter = { resolve: () => void; reject: (e: unknown) => void }
 /** LiveStore commits made and the events they carried, since the store was opened (`/metrics`, bench). */
 export type CommitTotals = { commits: number; events: number }
 
-
 /**
  * With a journal, this many commits may be handed to LiveStore before its leader has persisted
  * the first: each was acknowledged when the journal had it, and the leader takes several pushed

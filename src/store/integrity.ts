@@ -30,8 +30,7 @@ export const checkStoreIntegrity = async (dataDir: string, storeId: string): Pro
   const files = storeFiles(dataDir, storeId)
   const state = await readState(files.state)
   const log = await readLog(files.eventlog, state.kind === 'built' ? state.head : ROOT)
-  const corrupt = (problem: string, recovery: string) =>
-    new StoreCorrupt({ dataDir, files: [files.eventlog, files.state], problem, recovery })
+  const corrupt = (problem: string, recovery: string) => new StoreCorrupt({ dataDir, files: [files.eventlog, files.state], problem, recovery })
 
   if (log.kind === 'bad') throw corrupt(`the event log ${files.eventlog} is damaged: ${log.reason}`, logDamagedRecovery(dataDir, files, state.kind === 'built'))
   if (state.kind === 'bad') {
@@ -112,8 +111,7 @@ const readLog = async (file: string, stateHead: Seq): Promise<LogView> => {
         `SELECT seqNumGlobal AS g, seqNumClient AS c FROM ${EVENTLOG} ORDER BY seqNumGlobal DESC, seqNumClient DESC LIMIT 1`,
       )[0]
       const { global: g, client: c } = stateHead
-      const hasStateHead =
-        isRoot(stateHead) || db.select(`SELECT 1 FROM ${EVENTLOG} WHERE seqNumGlobal = ${g} AND seqNumClient = ${c} LIMIT 1`).length > 0
+      const hasStateHead = isRoot(stateHead) || db.select(`SELECT 1 FROM ${EVENTLOG} WHERE seqNumGlobal = ${g} AND seqNumClient = ${c} LIMIT 1`).length > 0
       // Events a newer schema wrote are kept in the log but never materialized: only known ones count.
       const later = db.select<{ n: number }>(
         `SELECT count(*) AS n FROM ${EVENTLOG} WHERE (seqNumGlobal, seqNumClient) > (${g}, ${c}) AND name IN (${KNOWN_EVENTS})`,
@@ -125,7 +123,13 @@ const readLog = async (file: string, stateHead: Seq): Promise<LogView> => {
   }
 }
 
-const staleState = (corrupt: (problem: string, recovery: string) => StoreCorrupt, dataDir: string, files: StoreFiles, head: Seq, log: LogView & { kind: 'ok' }) =>
+const staleState = (
+  corrupt: (problem: string, recovery: string) => StoreCorrupt,
+  dataDir: string,
+  files: StoreFiles,
+  head: Seq,
+  log: LogView & { kind: 'ok' },
+) =>
   corrupt(
     `the state database ${files.state} was built from the events up to event ${seq(head)}, but the event log ${files.eventlog} holds ${log.laterKnownEvents} later events (it ends at ${describeHead(log)}): the state database is stale (restored from an older backup?)`,
     `stop every livequeue process using ${dataDir}, delete ${files.state} (only that file) and start again: LiveStore rebuilds it from the event log`,

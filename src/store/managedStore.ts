@@ -17,7 +17,6 @@ export type OpenedStore = { store: Store<QueueSchema>; shutDown: Promise<string>
 
 type Parts = StoreParts
 
-
 /**
  * The store a queue owns, kept writable through storage faults (docs/design.md, "Storage faults")
  * and, on an fs data dir, rotated into a fresh store when an epoch is full (`rotate`, "Epochs").

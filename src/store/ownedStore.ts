@@ -24,4 +24,3 @@ export type OwnedStore = {
   /** Flushes everything committed, shuts the store down, releases the lock. */
   close(): Promise<void>
 }
-

@@ -14,9 +14,7 @@ import { Effect } from 'effect'
 let factory: Promise<MakeSqliteDb> | null = null
 
 const makeDb = (): Promise<MakeSqliteDb> => {
-  factory ??= loadSqlite3Wasm().then((sqlite3) =>
-    Effect.runPromise(sqliteDbFactory({ sqlite3 }).pipe(Effect.provide(NodeFileSystem.layer))),
-  )
+  factory ??= loadSqlite3Wasm().then((sqlite3) => Effect.runPromise(sqliteDbFactory({ sqlite3 }).pipe(Effect.provide(NodeFileSystem.layer))))
   return factory
 }
 

@@ -24,4 +24,5 @@ export const openFailed = (dataDir: string, storeId: string, error: unknown): un
   return new StoreOpenFailed({ dataDir, files: [files.eventlog, files.state].map((f) => path.relative(dataDir, f)), reason: sqliteReason(error) })
 }
 
-const isLiveStoreTag = (tag: string) => ['UnknownError', 'SqliteError', 'MaterializeError', 'LiveStore.UnknownError'].includes(tag) || tag.startsWith('LiveStore')
+const isLiveStoreTag = (tag: string) =>
+  ['UnknownError', 'SqliteError', 'MaterializeError', 'LiveStore.UnknownError'].includes(tag) || tag.startsWith('LiveStore')

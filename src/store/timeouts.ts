@@ -32,4 +32,3 @@ export const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): P
 export const closeQuietly = async (store: Store<any>): Promise<void> => {
   await withTimeout(store.shutdownPromise(), SHUTDOWN_TIMEOUT_MS, 'closing the store').catch(() => {})
 }
-

@@ -60,7 +60,10 @@ export class TaskQueue {
   private closed = false
   private readonly ctx: QueueContext
 
-  constructor(readonly owned: OwnedStore, opts: Pick<OpenQueueOptions, 'now' | 'random' | 'maxPayloadBytes' | 'tasks'> = {}) {
+  constructor(
+    readonly owned: OwnedStore,
+    opts: Pick<OpenQueueOptions, 'now' | 'random' | 'maxPayloadBytes' | 'tasks'> = {},
+  ) {
     const taskTypes = new TaskTypes()
     taskTypes.register(opts.tasks ?? [])
     this.ctx = {

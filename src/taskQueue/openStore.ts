@@ -60,7 +60,6 @@ const loggerFor = (onError: () => void) => {
   )
 }
 
-
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
   const base = options.storeId ?? 'livequeue'
   const dataDir = options.inMemory ? null : resolveDataDir(options.dataDir)

@@ -4,10 +4,7 @@ import type { EnqueueInput, Task } from '../queue/types.js'
 import { firstSchemaIssue } from './schemaIssue.js'
 
 /** Options a definition sets for every task of its type; an enqueue's own options win. */
-export type TaskDefaults = Pick<
-  EnqueueInput,
-  'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'queue' | 'tags' | 'metadata' | 'onDependencyFailure'
->
+export type TaskDefaults = Pick<EnqueueInput, 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'queue' | 'tags' | 'metadata' | 'onDependencyFailure'>
 
 /** Everything `enqueue` takes besides the type and the payload. */
 export type TaskOptions = Omit<EnqueueInput, 'type' | 'payload'>

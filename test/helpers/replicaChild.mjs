@@ -55,6 +55,9 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
       const owner = path.slice(0, -1).reduce((o, k) => o[k], replica)
       return owner[path.at(-1)](...(req.args ?? []))
     })
-    .then((value) => reply({ id: req.id, value }), (error) => fail(req.id, error))
+    .then(
+      (value) => reply({ id: req.id, value }),
+      (error) => fail(req.id, error),
+    )
 })
 process.stdout.write('ready\n')

@@ -32,11 +32,9 @@ export type ReplicaProcess = {
 
 /** Starts test/helpers/replicaChild.mjs (an `openReplica` in a real child process) and waits for it to open. */
 export const startReplicaProcess = async (syncUrl: string, storeId?: string): Promise<ReplicaProcess> => {
-  const child = spawn(
-    process.execPath,
-    [path.join(import.meta.dirname, 'replicaChild.mjs'), syncUrl, ...(storeId ? [storeId] : [])],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  )
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'replicaChild.mjs'), syncUrl, ...(storeId ? [storeId] : [])], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.on('data', (d) => {
     stderr += d

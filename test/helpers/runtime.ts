@@ -59,7 +59,11 @@ export const hostFor = (queue: TaskQueue): Promise<Host> => {
   if (host === undefined) {
     host = (async () => {
       const server = await startServer({ queue, host: '127.0.0.1', port: 0, graceMs: 1_000 })
-      const reaper = new Reaper(queue, () => {}, () => {})
+      const reaper = new Reaper(
+        queue,
+        () => {},
+        () => {},
+      )
       await reaper.start()
       return {
         url: server.url,
@@ -80,7 +84,11 @@ export const hostFor = (queue: TaskQueue): Promise<Host> => {
  * reaper keeps running throughout, as the restarted host's own reaper would catch up at start.
  */
 export const restartableHost = async (queue: TaskQueue) => {
-  const reaper = new Reaper(queue, () => {}, () => {})
+  const reaper = new Reaper(
+    queue,
+    () => {},
+    () => {},
+  )
   await reaper.start()
   const options = { queue, host: '127.0.0.1', graceMs: 500 }
   let server: Server | null = await startServer({ ...options, port: 0 })
@@ -125,7 +133,14 @@ export const startWorker = async (opts: TestWorkerOptions, transport: Transport 
 
 /** A worker on the host at `url` (test defaults as `startWorker`), stopped after the test. */
 export const startWorkerAt = async (url: string, opts: Omit<WorkerOptions, 'queue' | 'server' | 'backend'>): Promise<Worker> => {
-  const worker = createWorker({ heartbeatMs: 200, leaseMs: 10_000, shutdownGraceMs: 2_000, ...opts, server: url, hooks: { 'task:log': () => {}, ...opts.hooks } })
+  const worker = createWorker({
+    heartbeatMs: 200,
+    leaseMs: 10_000,
+    shutdownGraceMs: 2_000,
+    ...opts,
+    server: url,
+    hooks: { 'task:log': () => {}, ...opts.hooks },
+  })
   workers.push(worker)
   await worker.start()
   return worker
@@ -158,5 +173,4 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export const settled = (queue: TaskQueue, taskId: string, timeoutMs = 15_000): Promise<Task> => queue.wait(taskId, { timeoutMs })
 
 /** Activity kinds of one task, oldest first. */
-export const activityKinds = async (queue: TaskQueue, taskId: string): Promise<string[]> =>
-  (await queue.activity({ taskId, limit: 1000 })).map((a) => a.kind)
+export const activityKinds = async (queue: TaskQueue, taskId: string): Promise<string[]> => (await queue.activity({ taskId, limit: 1000 })).map((a) => a.kind)

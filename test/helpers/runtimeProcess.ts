@@ -38,9 +38,7 @@ export const spawnWorker = (env: Record<string, string>): WorkerProcess => {
       for (const w of waiters.filter((w) => w.event === parsed.event)) w.resolve(parsed)
     }
   })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
   return {
     child,
     exited,

@@ -79,7 +79,10 @@ const watch = (child: ChildProcess, name: string) => {
 
 /** `livequeue serve --data-dir D --port P` (0: any free port); resolves once it prints its URL. */
 export const startHostProcess = async (dataDir: string, port = 0) => {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const proc = watch(child, 'livequeue serve')
   const url = await proc.match(/http: +(http:\/\/\S+)/)
   return { ...proc, url, port: Number(new URL(url).port) }

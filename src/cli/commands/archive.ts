@@ -102,9 +102,7 @@ const exportCommand = Command.make('export', { ...common, epoch: epochArg, out }
     Effect.flatMap((r) => (r.file === null ? Effect.void : output(c, r, (v) => `exported ${v.tasks} tasks of epoch ${v.epoch} to ${v.file}`))),
   ),
 ).pipe(
-  Command.withDescription(
-    'Write the finished tasks of a sealed epoch, each with its executions, as JSON lines (one task per line), to stdout or --out FILE.',
-  ),
+  Command.withDescription('Write the finished tasks of a sealed epoch, each with its executions, as JSON lines (one task per line), to stdout or --out FILE.'),
 )
 
 const dropHuman = (d: DropResult) =>
@@ -118,14 +116,16 @@ const drop = Command.make('drop', { ...common, epoch: epochArg }, (c) =>
     await refuseWithHost(dataDir)
     return archive.dropArchive(dataDir, base, c.epoch)
   }).pipe(Effect.flatMap((d) => output(c, d, dropHuman))),
-).pipe(Command.withDescription('Delete a sealed epoch’s files (its archived tasks are gone) and mark it dropped. Refuses the current epoch, and runs only while no host runs.'))
+).pipe(
+  Command.withDescription(
+    'Delete a sealed epoch’s files (its archived tasks are gone) and mark it dropped. Refuses the current epoch, and runs only while no host runs.',
+  ),
+)
 
 const keepDays = boundedInteger('keep-days', 0, 36_500, 'Drop archives sealed more than this many days ago.')
 
 const pruneHuman = (r: RetentionResult) =>
-  r.dropped.length === 0
-    ? `no archive sealed before ${iso(r.cutoff)} (${r.keepDays} days ago)`
-    : r.dropped.map(dropHuman).join('\n')
+  r.dropped.length === 0 ? `no archive sealed before ${iso(r.cutoff)} (${r.keepDays} days ago)` : r.dropped.map(dropHuman).join('\n')
 
 const prune = Command.make('prune', { ...common, keepDays }, (c) =>
   run(c, async () => {

@@ -5,9 +5,7 @@ import { positional } from '../parse.js'
 import { queueCommand } from '../withQueue.js'
 
 const human = (task: Task): string =>
-  task.status === 'cancelled'
-    ? `cancelled ${task.id}`
-    : `cancel requested for ${task.id}: it is ${task.status}; it ends cancelled when its handler stops`
+  task.status === 'cancelled' ? `cancelled ${task.id}` : `cancel requested for ${task.id}: it is ${task.status}; it ends cancelled when its handler stops`
 
 /** `livequeue cancel <id>`: a pending task at once; a processing one when its handler stops. */
 export const cancelCommand = Command.make('cancel', { ...queueOptions, id: positional('id', 'The task id.') }, (c) =>

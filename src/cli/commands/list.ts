@@ -36,5 +36,9 @@ export const listCommand = Command.make('list', config, (c) => {
   if (Option.isSome(c.limit)) opts.limit = c.limit.value
   if (Option.isSome(c.cursor)) opts.cursor = c.cursor.value
   if (c.archived) opts.archived = true
-  return queueCommand(c, (queue) => queue.list(opts), (page) => human(page, c.archived))
+  return queueCommand(
+    c,
+    (queue) => queue.list(opts),
+    (page) => human(page, c.archived),
+  )
 }).pipe(Command.withDescription('List tasks, newest first.'))

@@ -55,7 +55,13 @@ const follow = async (c: Config, queue: QueueApi, stopped: Promise<void>): Promi
 /** `livequeue logs <id>`: the task's kept `ctx.log` lines, every attempt; `--follow` until it is finished. */
 export const logsCommand = Command.make('logs', config, (c) => {
   if (c.follow) return untilStopped((stopped) => withQueue(c, (queue) => follow(c, queue, stopped)))
-  return withQueue(c, (queue) => readAll(queue, c.id, Option.getOrElse(c.after, () => 0))).pipe(
+  return withQueue(c, (queue) =>
+    readAll(
+      queue,
+      c.id,
+      Option.getOrElse(c.after, () => 0),
+    ),
+  ).pipe(
     Effect.flatMap((lines) =>
       output(c, lines, (all) => {
         if (all.length === 0) return 'no logs kept'

@@ -27,6 +27,8 @@ const human = ({ rows, truncated }: QueryResult): string => {
  * src/query/limits.ts (QueryTimedOut after 2 s; ValidationError for a result over 8 MiB), in
  * process or through a host alike; `--json` prints `{ rows, truncated }`.
  */
-export const queryCommand = Command.make('query', { ...queueOptions, sql: positional('sql', `One read-only SELECT (or WITH … SELECT); stopped after ${QUERY_TIMEOUT_MS} ms.`) }, (c) =>
-  queueCommand(c, (queue) => queue.query(c.sql), human),
+export const queryCommand = Command.make(
+  'query',
+  { ...queueOptions, sql: positional('sql', `One read-only SELECT (or WITH … SELECT); stopped after ${QUERY_TIMEOUT_MS} ms.`) },
+  (c) => queueCommand(c, (queue) => queue.query(c.sql), human),
 ).pipe(Command.withDescription('Run a read-only SQL SELECT over the state tables.'))

@@ -4,7 +4,6 @@ import { relative, table } from '../format.js'
 import { queueOptions } from '../options.js'
 import { queueCommand } from '../withQueue.js'
 
-
 const human = (runners: ReadonlyArray<Runner>): string => {
   if (runners.length === 0) return 'no runners'
   const now = Date.now()

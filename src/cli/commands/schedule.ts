@@ -15,8 +15,7 @@ import { queueCommand } from '../withQueue.js'
 
 const name = Args.text({ name: 'name' }).pipe(Args.withDescription('The schedule name (unique).'))
 
-const when = (s: Schedule) =>
-  s.cron !== null ? `cron "${s.cron}"${s.timeZone ? ` ${s.timeZone}` : ' UTC'}` : `every ${Math.round((s.everyMs ?? 0) / 1000)} s`
+const when = (s: Schedule) => (s.cron !== null ? `cron "${s.cron}"${s.timeZone ? ` ${s.timeZone}` : ' UTC'}` : `every ${Math.round((s.everyMs ?? 0) / 1000)} s`)
 
 const describe = (s: Schedule, now = Date.now()) =>
   [
@@ -56,7 +55,15 @@ const toInput = (c: SetConfig): Effect.Effect<ScheduleInput, UsageError> => {
 }
 
 const set = Command.make('set', setConfig, (c) =>
-  toInput(c).pipe(Effect.flatMap((input) => queueCommand(c, (queue) => queue.schedules.set(c.name, input), (s) => describe(s)))),
+  toInput(c).pipe(
+    Effect.flatMap((input) =>
+      queueCommand(
+        c,
+        (queue) => queue.schedules.set(c.name, input),
+        (s) => describe(s),
+      ),
+    ),
+  ),
 ).pipe(Command.withDescription('Create or replace a schedule.'))
 
 const list = Command.make('list', queueOptions, (c) =>
@@ -82,15 +89,27 @@ const list = Command.make('list', queueOptions, (c) =>
 ).pipe(Command.withDescription('List schedules with their next fire times.'))
 
 const remove = Command.make('remove', { ...queueOptions, name }, (c) =>
-  queueCommand(c, (queue) => queue.schedules.remove(c.name), (r) => `removed schedule ${r.name}`),
+  queueCommand(
+    c,
+    (queue) => queue.schedules.remove(c.name),
+    (r) => `removed schedule ${r.name}`,
+  ),
 ).pipe(Command.withDescription('Remove a schedule (tasks it already enqueued stay).'))
 
 const pause = Command.make('pause', { ...queueOptions, name }, (c) =>
-  queueCommand(c, (queue) => queue.schedules.pause(c.name), (s) => describe(s)),
+  queueCommand(
+    c,
+    (queue) => queue.schedules.pause(c.name),
+    (s) => describe(s),
+  ),
 ).pipe(Command.withDescription('Stop firing a schedule; slots passed while paused are skipped.'))
 
 const resume = Command.make('resume', { ...queueOptions, name }, (c) =>
-  queueCommand(c, (queue) => queue.schedules.resume(c.name), (s) => describe(s)),
+  queueCommand(
+    c,
+    (queue) => queue.schedules.resume(c.name),
+    (s) => describe(s),
+  ),
 ).pipe(Command.withDescription('Resume a paused schedule.'))
 
 export const scheduleCommand = Command.make('schedule').pipe(

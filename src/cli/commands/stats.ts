@@ -5,7 +5,6 @@ import { queueOptions } from '../options.js'
 import { TASK_STATUSES as STATUSES } from '../taskStatuses.js'
 import { queueCommand } from '../withQueue.js'
 
-
 const countsTable = (label: string, rows: Record<string, StatusCounts & { paused?: boolean }>, withPaused: boolean): string =>
   table(
     [label, ...(withPaused ? ['PAUSED'] : []), ...STATUSES.map((s) => s.toUpperCase())],
@@ -30,7 +29,12 @@ export const statsText = (stats: Stats): string => {
     '',
     Object.keys(stats.byType).length === 0 ? 'types: none' : countsTable('TYPE', stats.byType, false),
     '',
-    byPriority.length === 0 ? 'pending by priority: none' : table(['PRIORITY', 'PENDING'], byPriority.map(([p, n]) => [p, String(n)])),
+    byPriority.length === 0
+      ? 'pending by priority: none'
+      : table(
+          ['PRIORITY', 'PENDING'],
+          byPriority.map(([p, n]) => [p, String(n)]),
+        ),
   ].join('\n')
 }
 

@@ -48,7 +48,10 @@ const list = Command.make('list', common, (c) =>
     (tokens: TokenInfo[]) =>
       tokens.length === 0
         ? 'no tokens: the host serves on loopback only, without auth'
-        : table(['NAME', 'ROLE', 'CREATED'], tokens.map((t) => [t.name, t.role, t.createdAt])),
+        : table(
+            ['NAME', 'ROLE', 'CREATED'],
+            tokens.map((t) => [t.name, t.role, t.createdAt]),
+          ),
   ),
 ).pipe(Command.withDescription('List tokens: names, roles, when created (never the tokens).'))
 

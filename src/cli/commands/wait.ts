@@ -79,7 +79,16 @@ export const waitCommand = Command.make('wait', { ...queueOptions, id: positiona
     Effect.flatMap((task) =>
       task.status === 'completed'
         ? Effect.void
-        : Effect.fail(new CommandFailed({ error: new TaskNotCompleted({ taskId: task.id, status: task.status, lastError: task.lastError && { type: task.lastError.type, message: task.lastError.message } }), json: c.json })),
+        : Effect.fail(
+            new CommandFailed({
+              error: new TaskNotCompleted({
+                taskId: task.id,
+                status: task.status,
+                lastError: task.lastError && { type: task.lastError.type, message: task.lastError.message },
+              }),
+              json: c.json,
+            }),
+          ),
     ),
   ),
 ).pipe(Command.withDescription('Wait until a task completes (exit 0), fails or is cancelled (exit 1); a progress bar on a terminal.'))

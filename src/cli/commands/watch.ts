@@ -84,7 +84,5 @@ const watch = async (queue: QueueApi, c: { json: boolean; intervalMs: number }, 
 
 /** `livequeue watch`: live stats until Ctrl-C (exit 0). */
 export const watchCommand = Command.make('watch', { ...queueOptions, interval }, (c) =>
-  untilStopped((stopped) =>
-    withQueue(c, (queue) => watch(queue, { json: c.json, intervalMs: Option.getOrElse(c.interval, () => 1_000) }, stopped)),
-  ),
+  untilStopped((stopped) => withQueue(c, (queue) => watch(queue, { json: c.json, intervalMs: Option.getOrElse(c.interval, () => 1_000) }, stopped))),
 ).pipe(Command.withDescription('Live stats, refreshed as tasks change, until Ctrl-C.'))

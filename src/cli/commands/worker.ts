@@ -42,7 +42,12 @@ export const workerCommand = Command.make('worker', config, (c) =>
     const server = nonEmpty(c.server, process.env.LIVEQUEUE_SERVER)
     if (server === undefined) return yield* Effect.fail(new UsageError({ reason: 'give the host to work for: --server URL (or $LIVEQUEUE_SERVER)' }))
     const token = nonEmpty(c.token, process.env.LIVEQUEUE_TOKEN)
-    const queues = Option.isSome(c.queues) ? c.queues.value.split(',').map((q) => q.trim()).filter((q) => q !== '') : undefined
+    const queues = Option.isSome(c.queues)
+      ? c.queues.value
+          .split(',')
+          .map((q) => q.trim())
+          .filter((q) => q !== '')
+      : undefined
     const failed = (error: unknown) => new CommandFailed({ error, json: false })
     const { loadHandlers } = yield* Effect.promise(() => import('../../host/loadHandlers.js'))
     // The remote runtime only: a worker process talks HTTP and never loads LiveStore.

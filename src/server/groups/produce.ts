@@ -43,13 +43,19 @@ export const produceLive = (deps: ServerDeps) =>
       .handle('cancel', ({ path }) =>
         Effect.zipRight(
           owned(deps, path.id, 'cancel'),
-          Effect.map(call(deps, () => deps.queue.cancel(path.id)), (task) => json(task)),
+          Effect.map(
+            call(deps, () => deps.queue.cancel(path.id)),
+            (task) => json(task),
+          ),
         ),
       )
       .handle('retry', ({ path }) =>
         Effect.zipRight(
           owned(deps, path.id, 'retry'),
-          Effect.map(call(deps, () => deps.queue.retry(path.id)), (task) => json(task)),
+          Effect.map(
+            call(deps, () => deps.queue.retry(path.id)),
+            (task) => json(task),
+          ),
         ),
       ),
   )

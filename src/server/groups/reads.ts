@@ -29,9 +29,7 @@ export const readsLive = (deps: ServerDeps) =>
         return Effect.succeed(activityStream(deps, filters, since))
       })
       .handle('throughput', ({ urlParams }) => respond(deps, () => deps.queue.throughput(urlParams)))
-      .handle('whoami', () =>
-        Effect.map(CurrentPrincipal, (principal) => json({ name: principal.name, role: principal.role, tokens: deps.tokensRequired() })),
-      )
+      .handle('whoami', () => Effect.map(CurrentPrincipal, (principal) => json({ name: principal.name, role: principal.role, tokens: deps.tokensRequired() })))
       .handle('runners', () => respond(deps, async () => ({ items: await deps.queue.runners() })))
       .handle('query', ({ payload }) =>
         respond(deps, () =>

@@ -13,12 +13,19 @@ export const systemLive = (deps: ServerDeps) =>
         const storage = deps.queue.writeHealth
         if (state === 'ready' && storage.state !== 'ok') {
           // A load balancer should send writes elsewhere while the disk is full or the store reopens.
-          return Effect.succeed(json({ ready: false, state: `storage ${storage.state}`, error: { _tag: 'StorageUnavailable', message: storage.error.message, reason: storage.error.reason } }, 503))
+          return Effect.succeed(
+            json(
+              {
+                ready: false,
+                state: `storage ${storage.state}`,
+                error: { _tag: 'StorageUnavailable', message: storage.error.message, reason: storage.error.reason },
+              },
+              503,
+            ),
+          )
         }
         return Effect.succeed(
-          state === 'ready'
-            ? json({ ready: true })
-            : json({ ready: false, state, error: { _tag: 'NotReady', message: `the host is ${state}` } }, 503),
+          state === 'ready' ? json({ ready: true }) : json({ ready: false, state, error: { _tag: 'NotReady', message: `the host is ${state}` } }, 503),
         )
       }),
   )
@@ -26,8 +33,10 @@ export const systemLive = (deps: ServerDeps) =>
 export const metricsLive = (deps: ServerDeps) =>
   HttpApiBuilder.group(Api, 'metrics', (handlers) =>
     handlers.handle('metrics', () =>
-      Effect.map(call(deps, () => deps.queue.stats()), (stats) =>
-        HttpServerResponse.text(deps.metrics.render(stats, deps.queue.owned.commitTotals), { contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
+      Effect.map(
+        call(deps, () => deps.queue.stats()),
+        (stats) =>
+          HttpServerResponse.text(deps.metrics.render(stats, deps.queue.owned.commitTotals), { contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
       ),
     ),
   )

@@ -4,11 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
  * Hash routes (`#/tasks/ID`): the host serves one page at `/`, so every view is addressable
  * and reloadable without the server knowing the dashboard's routes.
  */
-export type Route =
-  | { page: 'overview' }
-  | { page: 'feed'; query: URLSearchParams }
-  | { page: 'task'; id: string }
-  | { page: 'dead' }
+export type Route = { page: 'overview' } | { page: 'feed'; query: URLSearchParams } | { page: 'task'; id: string } | { page: 'dead' }
 
 export const parseRoute = (hash: string): Route => {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?')

@@ -126,18 +126,10 @@ export const SchedulesTable = ({ schedules, now }: { schedules: ReadonlyArray<Sc
         {schedules.map((s) => (
           <tr key={s.name} data-schedule={s.name}>
             <td>{s.name}</td>
-            <td class="mono">
-              {s.cron ? `${s.cron}${s.timeZone ? ` (${s.timeZone})` : ''}` : `every ${duration(s.everyMs)}`}
-            </td>
+            <td class="mono">{s.cron ? `${s.cron}${s.timeZone ? ` (${s.timeZone})` : ''}` : `every ${duration(s.everyMs)}`}</td>
             <td>{String(s.task.type ?? '')}</td>
             <td>{!s.enabled ? <span class="badge paused">paused</span> : s.nextFireAt ? dateTime(s.nextFireAt) : '—'}</td>
-            <td>
-              {s.lastTaskId ? (
-                <a href={taskHref(s.lastTaskId)}>{s.lastSlotAt ? ago(s.lastSlotAt, now) : 'task'}</a>
-              ) : (
-                <span class="muted">never</span>
-              )}
-            </td>
+            <td>{s.lastTaskId ? <a href={taskHref(s.lastTaskId)}>{s.lastSlotAt ? ago(s.lastSlotAt, now) : 'task'}</a> : <span class="muted">never</span>}</td>
           </tr>
         ))}
       </tbody>

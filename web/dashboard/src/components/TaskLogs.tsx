@@ -51,9 +51,19 @@ export const TaskLogs = ({ taskId }: { taskId: string }) => {
   const lastSeq = new Map<string, number>()
   for (const line of lines) {
     const last = lastSeq.get(line.executionId)
-    if (last === undefined) rows.push(<div class="log-attempt" key={`a-${line.executionId}`}>attempt {line.attempt}</div>)
+    if (last === undefined)
+      rows.push(
+        <div class="log-attempt" key={`a-${line.executionId}`}>
+          attempt {line.attempt}
+        </div>,
+      )
     const gap = line.seq - (last ?? 0) - 1
-    if (gap > 0) rows.push(<div class="log-gap muted" key={`g-${line.id}`}>… {gap} line{gap === 1 ? '' : 's'} not kept</div>)
+    if (gap > 0)
+      rows.push(
+        <div class="log-gap muted" key={`g-${line.id}`}>
+          … {gap} line{gap === 1 ? '' : 's'} not kept
+        </div>,
+      )
     lastSeq.set(line.executionId, line.seq)
     rows.push(
       <div class="log-line" key={line.id}>

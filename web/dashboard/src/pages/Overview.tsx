@@ -85,14 +85,20 @@ export const Overview = () => {
                   <a href={taskHref(t.id)}>
                     <span class="type">{t.type}</span> <span class="mono">{shortId(t.id)}</span>
                   </a>
-                  <span class="muted"> attempt {t.attempts} on {t.runnerId}</span>
+                  <span class="muted">
+                    {' '}
+                    attempt {t.attempts} on {t.runnerId}
+                  </span>
                   <ProgressBar fraction={execution?.progress ?? null} message={execution?.progressMessage ?? null} />
                 </li>
               )
             })}
           </ul>
           <h2>
-            Latest activity <a class="more" href="#/activity">all →</a>
+            Latest activity{' '}
+            <a class="more" href="#/activity">
+              all →
+            </a>
           </h2>
           <ActivityList entries={feed.entries} empty="No activity yet." />
         </section>

@@ -47,12 +47,19 @@ const Timeline = ({ executions, now: tick }: { executions: ReadonlyArray<Executi
               <td>{dateTime(e.startedAt)}</td>
               <td class="num">{duration(e.durationMs ?? finished - e.startedAt)}</td>
               <td>
-                {e.status === 'running' ? <ProgressBar fraction={e.progress} message={e.progressMessage} /> : <span class={`badge outcome-${e.status}`}>{e.status}</span>}
+                {e.status === 'running' ? (
+                  <ProgressBar fraction={e.progress} message={e.progressMessage} />
+                ) : (
+                  <span class={`badge outcome-${e.status}`}>{e.status}</span>
+                )}
                 {e.error && <div class="muted small">{e.error.message}</div>}
               </td>
               <td class="bar-col">
                 <div class="span-track">
-                  <div class={`span-bar outcome-${e.status}`} style={{ marginLeft: `${((e.startedAt - start) / span) * 100}%`, width: `${Math.max(0.5, ((finished - e.startedAt) / span) * 100)}%` }} />
+                  <div
+                    class={`span-bar outcome-${e.status}`}
+                    style={{ marginLeft: `${((e.startedAt - start) / span) * 100}%`, width: `${Math.max(0.5, ((finished - e.startedAt) / span) * 100)}%` }}
+                  />
                 </div>
               </td>
             </tr>
