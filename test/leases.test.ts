@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { openQueue } from '../src/index.js'
-import { manualClock, memoryQueue, tempDir } from './helpers/queue.js'
+import { Reaper } from '../src/runtime/reaper.js'
+import { manualClock, memoryQueue, tempDir, until } from './helpers/queue.js'
 
 /**
  * Leases live in the host's memory between a claim and the report (src/queue/leases.ts): a
@@ -67,6 +68,34 @@ describe('leases kept in memory', () => {
     expect(await queue.claim({ runnerId: 'r2' })).toEqual([])
     expect((await queue.get(survivor.id)).executions).toHaveLength(1)
     expect((await queue.get(orphan.id)).executions?.map((x) => x.status)).toEqual(['expired', 'running'])
+    await queue.close()
+  })
+})
+
+describe('the reaper after a restart', () => {
+  it('expires an execution a dead host left behind one lease period after it starts, by itself', async () => {
+    const dataDir = tempDir()
+    let queue = await openQueue({ dataDir })
+    const task = await queue.enqueue({ type: 't' })
+    await queue.claim({ runnerId: 'gone', leaseMs: 1_000 })
+    await queue.close()
+    queue = await openQueue({ dataDir })
+    const expired: string[][] = []
+    const reaper = new Reaper(
+      queue,
+      (ids) => expired.push(ids),
+      (error) => {
+        throw error
+      },
+    )
+    const startedAt = Date.now()
+    await reaper.start()
+    // Re-armed for a full period (1 s) from the start: not expired at once, expired after it.
+    expect((await queue.get(task.id)).status).toBe('processing')
+    await until('the reaper expired the orphaned execution', () => expired.flat().includes(task.id))
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000)
+    expect((await queue.get(task.id)).executions?.[0]?.status).toBe('expired')
+    reaper.stop()
     await queue.close()
   })
 })

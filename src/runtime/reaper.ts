@@ -42,8 +42,9 @@ export class Reaper {
     this.queue.rearmLeases()
     await this.reap()
     this.unsubscribe = this.queue.subscribe(earliestLease$, () => {
-      // Timers only, never a commit, inside the subscription callback.
-      this.rearm()
+      // Timers only, never a commit, inside the subscription callback (its first call comes
+      // before \`subscribe\` returns).
+      this.armNext()
     })
   }
 
@@ -87,7 +88,11 @@ export class Reaper {
    * deadline still in the past means the reap failed; wait a second rather than spin.
    */
   private rearm(): void {
-    if (this.unsubscribe === null) return
+    if (this.unsubscribe !== null) this.armNext()
+  }
+
+  /** Arms the timer for the earliest lease deadline; one in the past means the reap failed: wait a second rather than spin. */
+  private armNext(): void {
     try {
       const at = this.queue.nextLeaseDeadline()
       this.arm(at, at !== null && at < this.queue.now() ? 1_000 : 0)
