@@ -18,3 +18,17 @@ export const ELIGIBLE_SQL = `
     AND ($queues IS NULL OR t.queue IN (SELECT value FROM json_each($queues)))
   ORDER BY t.claimRank, t.createdAt, t.id
   LIMIT $limit`
+
+/**
+ * When the next delayed task comes due: the earliest `processAfter` still ahead of `$now` among
+ * pending, unblocked tasks of these types (`$types`, null: any) and queues (`$queues`, null: any).
+ * Claimers arm one timer for it instead of polling (the local worker, the HTTP long-poll).
+ */
+export const NEXT_DUE_SQL = `
+  SELECT min(processAfter) AS at FROM workerTasks
+  WHERE status = 'pending' AND blockedBy = 0 AND processAfter > $now
+    AND ($types IS NULL OR type IN (SELECT value FROM json_each($types)))
+    AND ($queues IS NULL OR queue IN (SELECT value FROM json_each($queues)))`
+
+/** Whether execution `$executionId` still holds task `$taskId` (processing, current execution): the fencing check. */
+export const HOLDS_SQL = `SELECT * FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`

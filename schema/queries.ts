@@ -125,3 +125,17 @@ export const taskLogHead$ = (taskId: string) =>
     },
     { label: `livequeue.taskLogHead:${taskId}`, deps: [taskId], map: (rows) => rows[0] ?? { lastId: null, status: null } },
   )
+
+/**
+ * The earliest stored lease deadline among processing tasks: it changes when tasks are claimed
+ * or end, which is when the reaper looks again at the deadlines (heartbeats move them in memory,
+ * src/queue/leases.ts; the reaper in src/runtime/reaper.ts).
+ */
+export const earliestLease$ = queryDb(
+  {
+    query: `SELECT min(leaseUntil) AS leaseUntil FROM workerTasks WHERE status = 'processing'`,
+    schema: Schema.Array(Schema.Struct({ leaseUntil: Schema.NullOr(Schema.Number) })),
+    queriedTables: new Set(['workerTasks']),
+  },
+  { label: 'livequeue.runtime.earliestLease' },
+)

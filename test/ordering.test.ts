@@ -77,7 +77,8 @@ const table: Row[] = [
 ]
 
 describe('the ordering contract', () => {
-  it.each(table)('$name', async (row) => {
+  /** A fresh queue with the row's tasks, its clock at the claim time. */
+  const setUp = async (row: Row) => {
     const { queue, clock } = await memoryQueue()
     const start = clock.now()
     for (const { at, ...task } of row.tasks) {
@@ -86,6 +87,11 @@ describe('the ordering contract', () => {
     }
     for (const q of row.paused ?? []) await queue.pause(q)
     clock.set(start + (row.claimAt ?? 1_000))
+    return queue
+  }
+
+  it.each(table)('$name', async (row) => {
+    const queue = await setUp(row)
     const taken: string[] = []
     for (;;) {
       const [claim] = await queue.claim({ runnerId: 'r' })
@@ -93,8 +99,12 @@ describe('the ordering contract', () => {
       taken.push(claim.task.id)
     }
     expect(taken).toEqual(row.order)
-    // One claim with a limit takes the same order.
     await queue.close()
+    // One claim with a limit takes the same tasks in the same order.
+    const again = await setUp(row)
+    const batch = await again.claim({ runnerId: 'r', limit: 100 })
+    expect(batch.map((c) => c.task.id)).toEqual(row.order)
+    await again.close()
   })
 
   it('a batch claim takes tasks in the same order as single claims', async () => {

@@ -1,3 +1,4 @@
+import { HOLDS_SQL } from '../../schema/eligible.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ExecutionNotFound, NotClaimant, ValidationError } from '../errors.js'
 import { MAX_RUNNER_ID_CHARS } from '../limits.js'
@@ -46,9 +47,12 @@ export const lookupExecution = (ctx: QueueContext, executionId: string, by: Repo
 
 const lookupHolder = (ctx: QueueContext, taskId: string, executionId: string): ExecutionLookup => ({
   taskId,
-  holder:
-    selectOne<WorkerTaskRow>(ctx, `SELECT * FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`, {
-      taskId,
-      executionId,
-    }) ?? null,
+  holder: selectOne<WorkerTaskRow>(ctx, HOLDS_SQL, { taskId, executionId }) ?? null,
 })
+
+/** The task an execution belongs to (a worker reports only its executionId), or `ExecutionNotFound`. */
+export const taskOfExecution = (ctx: QueueContext, executionId: string): string => {
+  const exec = selectOne<{ taskId: string }>(ctx, EXECUTION_SQL, { id: executionId })
+  if (exec === undefined) throw new ExecutionNotFound({ executionId })
+  return exec.taskId
+}

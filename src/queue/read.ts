@@ -17,7 +17,7 @@ export const readTaskRow = (ctx: QueueContext, taskId: string): WorkerTaskRow =>
 /** A read-only query on some state database: the live store's, or a sealed epoch's (src/epochs/archive.ts). */
 export type SelectRows = <T>(query: string, bindValues: Record<string, string | number | null>) => ReadonlyArray<T>
 
-/** The task of `row` with its executions (oldest first, each with its kept logs) and its checkpoint, read through `selectRows`. */
+/** The task of `row` with its executions (by attempt number, each with its kept logs) and its checkpoint, read through `selectRows`. */
 export const taskWithExecutions = (selectRows: SelectRows, row: WorkerTaskRow): Task => {
   const logs = logsByExecution(selectRows, row.id)
   const executions = selectRows<TaskExecutionRow>('SELECT * FROM taskExecutions WHERE taskId = $id ORDER BY attempt, startedAt', {
@@ -26,6 +26,6 @@ export const taskWithExecutions = (selectRows: SelectRows, row: WorkerTaskRow): 
   return { ...taskFromRow(row), executions, checkpoint: checkpointOf(selectRows, row.id) }
 }
 
-/** The task with its executions, oldest first. */
+/** The task with its executions, by attempt number. */
 export const get = (ctx: QueueContext, taskId: string): Task =>
   taskWithExecutions((query, bindValues) => select(ctx, query, bindValues), readTaskRow(ctx, taskId))

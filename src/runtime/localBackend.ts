@@ -1,3 +1,4 @@
+import { HOLDS_SQL } from '../../schema/eligible.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { WorkerBackend } from './backend.js'
 import { DEFAULT_HEARTBEAT_MS } from './defaults.js'
@@ -5,8 +6,6 @@ import { watchCancelRequests, watchPendingWork } from './localSignals.js'
 import { Reaper } from './reaper.js'
 
 export { DEFAULT_HEARTBEAT_MS }
-
-const HOLDS_SQL = `SELECT 1 FROM workerTasks WHERE id = $taskId AND status = 'processing' AND currentExecutionId = $executionId`
 
 /**
  * The worker backend on a TaskQueue this process owns: calls go straight to the queue, pickup

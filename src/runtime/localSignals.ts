@@ -1,13 +1,7 @@
+import { NEXT_DUE_SQL } from '../../schema/eligible.js'
 import { cancelRequested$, pendingWork$ } from '../../schema/queries.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { ExecutionRef, WorkFilter } from './backend.js'
-
-/** The earliest future `processAfter` among pending, unblocked tasks this worker could run. */
-const NEXT_DUE_SQL = `
-  SELECT min(processAfter) AS at FROM workerTasks
-  WHERE status = 'pending' AND blockedBy = 0 AND processAfter > $now
-    AND type IN (SELECT value FROM json_each($types))
-    AND ($queues IS NULL OR queue IN (SELECT value FROM json_each($queues)))`
 
 /** setTimeout's largest delay; a later due time just re-arms when this fires. */
 const MAX_TIMER_MS = 2_147_483_647

@@ -1,20 +1,5 @@
-import { queryDb } from '@livestore/livestore'
-import { Schema } from 'effect'
+import { earliestLease$ } from '../../schema/queries.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
-
-/**
- * The earliest stored lease deadline among processing tasks: it changes when tasks are claimed
- * or end, which is when the reaper looks again at the deadlines (heartbeats move them in memory,
- * src/queue/leases.ts).
- */
-export const earliestLease$ = queryDb(
-  {
-    query: `SELECT min(leaseUntil) AS leaseUntil FROM workerTasks WHERE status = 'processing'`,
-    schema: Schema.Array(Schema.Struct({ leaseUntil: Schema.NullOr(Schema.Number) })),
-    queriedTables: new Set(['workerTasks']),
-  },
-  { label: 'livequeue.runtime.earliestLease' },
-)
 
 /**
  * The lease reaper, without polling: ONE timer armed just past the earliest lease deadline

@@ -1,14 +1,8 @@
+import { NEXT_DUE_SQL } from '../../schema/eligible.js'
 import { pendingWork$ } from '../../schema/queries.js'
 import type { ClaimOptions } from '../queue/claim.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { Claim } from '../queue/types.js'
-
-/** The earliest future `processAfter` among pending, unblocked tasks this claim could take. */
-const NEXT_DUE_SQL = `
-  SELECT min(processAfter) AS at FROM workerTasks
-  WHERE status = 'pending' AND blockedBy = 0 AND processAfter > $now
-    AND ($types IS NULL OR type IN (SELECT value FROM json_each($types)))
-    AND ($queues IS NULL OR queue IN (SELECT value FROM json_each($queues)))`
 
 /**
  * Long-poll claims (POST /api/claims with waitMs). A claim that finds nothing waits for one of

@@ -20,7 +20,7 @@ import { type EscalationInput, escalate } from '../queue/escalate.js'
 import { expireLeases, nextLeaseDeadline, rearmLeases, requeueStuck } from '../queue/expireLeases.js'
 import { LeaseBook } from '../queue/leases.js'
 import { type FailOptions, type FailResult, fail } from '../queue/fail.js'
-import type { Reporter } from '../queue/execution.js'
+import { type Reporter, taskOfExecution } from '../queue/execution.js'
 import { heartbeat, type LeaseOptions, progress } from '../queue/heartbeat.js'
 import { hasTask, list } from '../queue/list.js'
 import { appendLogs, checkLogsOptions, taskLogs } from '../queue/logs.js'
@@ -300,6 +300,10 @@ export class TaskQueue {
   /** The reaper: ends executions whose lease passed; their tasks are retried by policy. */
   expireLeases(): Promise<string[]> {
     return this.useAsync((ctx) => expireLeases(ctx))
+  }
+  /** The task an execution belongs to, or `ExecutionNotFound`. */
+  taskOfExecution(executionId: string): string {
+    return this.use((ctx) => taskOfExecution(ctx, executionId))
   }
   /** When the reaper next has work: the earliest lease deadline among processing tasks (null: none). */
   nextLeaseDeadline(): number | null {

@@ -1,4 +1,6 @@
-import { makeAdapter } from '@livestore/adapter-node'
+import * as fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { makeAdapter, makeWorkerAdapter } from '@livestore/adapter-node'
 import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { schema } from '../../schema/index.js'
@@ -36,6 +38,11 @@ export type OpenStoreOptions = {
    * disk flush per commit (bench/README.md, "Journal"). (Default: `$LIVEQUEUE_FSYNC` = 1, else false)
    */
   fsync?: boolean
+  /**
+   * Run LiveStore's leader (its materializing and SQLite writes) in a worker thread, on the
+   * second core (bench/README.md, "Leader thread"). (Default: `$LIVEQUEUE_LEADER_THREAD` = 1, else false)
+   */
+  leaderThread?: boolean
 }
 
 export { resolveDataDir }
@@ -60,6 +67,15 @@ const loggerFor = (onError: () => void) => {
   )
 }
 
+/**
+ * The leader worker's module. Built, it sits next to this file's directory; run from the
+ * TypeScript sources (the test runner), a worker thread cannot load \`.ts\`, so the build's is used.
+ */
+const leaderWorkerUrl = (): URL => {
+  const beside = new URL('../store/leaderWorker.js', import.meta.url)
+  return fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../../dist/src/store/leaderWorker.js', import.meta.url)
+}
+
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
   const base = options.storeId ?? 'livequeue'
   const dataDir = options.inMemory ? null : resolveDataDir(options.dataDir)
@@ -67,16 +83,24 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
   const sync = options.syncUrl ? await makeSyncOptions(options.syncUrl) : undefined
   const lock = dataDir === null ? null : acquireLock(dataDir)
   let managed: ManagedStore | null = null
+  const leaderThread = options.leaderThread ?? process.env.LIVEQUEUE_LEADER_THREAD === '1'
   const openLiveStore = async (storeId: string): Promise<OpenedStore> => {
     const shutdownDeferred = Effect.runSync(makeShutdownDeferred)
     const store = await createStorePromise({
       schema,
       storeId,
-      adapter: makeAdapter({
-        storage: dataDir === null ? { type: 'in-memory' } : { type: 'fs', baseDirectory: dataDir },
-        ...(sync ? { sync } : {}),
-        ...(options.devtools ? { devtools: options.devtools } : {}),
-      }),
+      adapter: leaderThread
+        ? makeWorkerAdapter({
+            storage: dataDir === null ? { type: 'in-memory' } : { type: 'fs', baseDirectory: dataDir },
+            workerUrl: leaderWorkerUrl(),
+            ...(options.syncUrl ? { workerExtraArgs: { syncUrl: options.syncUrl } } : {}),
+            ...(options.devtools ? { devtools: options.devtools } : {}),
+          })
+        : makeAdapter({
+            storage: dataDir === null ? { type: 'in-memory' } : { type: 'fs', baseDirectory: dataDir },
+            ...(sync ? { sync } : {}),
+            ...(options.devtools ? { devtools: options.devtools } : {}),
+          }),
       disableDevtools: options.devtools === undefined,
       logger: loggerFor(() => managed?.noteLiveStoreError()),
       logLevel: LogLevel.Warning,

@@ -1,18 +1,7 @@
 import { HttpApiBuilder } from '@effect/platform'
-import { ExecutionNotFound } from '../../errors.js'
 import { fromLibraryError } from '../errors.js'
 import { Api } from '../api.js'
 import { OK, respond, type ServerDeps } from '../context.js'
-
-/** The task an execution belongs to (the worker reports only its executionId). */
-const taskOf = (deps: ServerDeps, executionId: string): string => {
-  const rows = deps.queue.store.query({
-    query: 'SELECT taskId FROM taskExecutions WHERE id = $id',
-    bindValues: { id: executionId },
-  }) as ReadonlyArray<{ taskId: string }>
-  if (rows[0] === undefined) throw new ExecutionNotFound({ executionId })
-  return rows[0].taskId
-}
 
 /** The worker's routes: claims (long-poll), reports on executions, escalation and the runner registry. */
 export const workLive = (deps: ServerDeps) => {
@@ -64,7 +53,7 @@ export const workLive = (deps: ServerDeps) => {
       .handle('saveCheckpoint', ({ path, payload: { data, runnerId } }) => respond(deps, () => queue.saveCheckpoint(path.id, data, { runnerId })))
       .handle('cancelled', ({ path }) =>
         respond(deps, async () => {
-          await queue.confirmCancelled(taskOf(deps, path.id), path.id)
+          await queue.confirmCancelled(queue.taskOfExecution(path.id), path.id)
           return OK
         }),
       )
