@@ -81,16 +81,18 @@ describe('RemoteQueue over HTTP', () => {
     server = await startServer({ queue: owned, host: '127.0.0.1', port })
     await owned.enqueue({ type: 'four' })
     await until(() => seen.length >= 4)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(seen.map((e) => e.type)).toEqual(['one', 'two', 'three', 'four'])
+    // A repeat would come before a later entry: once 'five' is in, nothing came twice.
+    await owned.enqueue({ type: 'five' })
+    await until(() => seen.some((e) => e.type === 'five'))
+    expect(seen.map((e) => e.type)).toEqual(['one', 'two', 'three', 'four', 'five'])
     stream.close()
   })
 
   it('claim long-polls until a task is enqueued; close ends a long-poll with QueueClosed', async () => {
-    const { remote } = await host()
+    const { remote, server } = await host()
     const started = Date.now()
     const claiming = remote.claim({ runnerId: 'r1', waitMs: 20_000 })
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await until(() => server.waitingClaims() === 1)
     const task = await remote.enqueue({ type: 'late' })
     const [claim] = await claiming
     expect(claim?.task.id).toBe(task.id)
@@ -99,7 +101,7 @@ describe('RemoteQueue over HTTP', () => {
 
     const other = new RemoteQueue({ url: remote.url })
     const waiting = other.claim({ runnerId: 'r2', waitMs: 20_000 }).catch((e) => e)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await until(() => server.waitingClaims() === 1)
     await other.close()
     expect(await waiting).toBeInstanceOf(QueueClosed)
   })

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { until } from './helpers/queue.js'
 import { startTestServer, type TestServer } from './helpers/server.js'
 
 let t: TestServer
@@ -11,7 +12,7 @@ describe('HTTP API: long-poll claims', () => {
     t = await startTestServer()
     const started = Date.now()
     const claim = t.api('POST', '/api/claims', { body: { runnerId: 'r', types: ['job'], waitMs: 10_000 } })
-    await new Promise((r) => setTimeout(r, 150))
+    await until('the claim is waiting on the host', () => t.server.waitingClaims() === 1)
     await t.api('POST', '/api/tasks', { body: { type: 'other' } }) // not for this claim: it keeps waiting
     const task = await t.api('POST', '/api/tasks', { body: { type: 'job' } })
     const answer = await claim
@@ -34,7 +35,7 @@ describe('HTTP API: long-poll claims', () => {
     await t.queue.pause('slow')
     await t.queue.enqueue({ type: 'x', queue: 'slow' })
     const waiting = t.api('POST', '/api/claims', { body: { runnerId: 'r', waitMs: 5_000 } })
-    await new Promise((r) => setTimeout(r, 100))
+    await until('the claim is waiting on the host', () => t.server.waitingClaims() === 1)
     await t.api('POST', '/api/queues/slow/resume')
     expect((await waiting).body.claims).toHaveLength(1)
   })
@@ -43,20 +44,23 @@ describe('HTTP API: long-poll claims', () => {
     t = await startTestServer()
     const controller = new AbortController()
     const claim = t.api('POST', '/api/claims', { body: { runnerId: 'gone', waitMs: 10_000 }, signal: controller.signal }).catch((e) => e)
-    await new Promise((r) => setTimeout(r, 100))
+    await until('the claim is waiting on the host', () => t.server.waitingClaims() === 1)
     controller.abort()
     await claim
-    await new Promise((r) => setTimeout(r, 100))
+    await until('the host let go of the claim', () => t.server.waitingClaims() === 0)
+    // Another claim now waits too, and gets the next task: the one that went away, had it still
+    // been waiting, would have been answered in the same turn.
+    const present = t.api('POST', '/api/claims', { body: { runnerId: 'present', waitMs: 10_000 } })
+    await until('the second claim is waiting', () => t.server.waitingClaims() === 1)
     const task = await t.queue.enqueue({ type: 'x' })
-    await new Promise((r) => setTimeout(r, 100))
-    expect((await t.queue.get(task.id)).status).toBe('pending')
-    expect(t.queue.store.query({ query: 'SELECT count(*) AS n FROM taskExecutions', bindValues: {} })).toEqual([{ n: 0 }])
+    expect((await present).body.claims.map((c: any) => c.task.id)).toEqual([task.id])
+    expect(t.queue.store.query({ query: 'SELECT runnerId FROM taskExecutions', bindValues: {} })).toEqual([{ runnerId: 'present' }])
   })
 
   it('answers waiting claims with [] when the server stops', async () => {
     t = await startTestServer()
     const claim = t.api('POST', '/api/claims', { body: { runnerId: 'r', waitMs: 20_000 } })
-    await new Promise((r) => setTimeout(r, 100))
+    await until('the claim is waiting on the host', () => t.server.waitingClaims() === 1)
     const started = Date.now()
     await t.server.close()
     expect((await claim).body).toEqual({ claims: [] })

@@ -48,10 +48,12 @@ describe('GET /api/activity/stream (Server-Sent Events)', () => {
     const stream = await readEvents(`${t.url}/api/activity/stream?since=0`)
     await stream.until(() => stream.events.length >= 1_200)
     await t.queue.enqueue({ type: 'tail' })
-    await stream.until(() => stream.events.length >= 1_201)
-    await new Promise((r) => setTimeout(r, 100))
+    // A repeat would arrive before a later entry: once the marker is in, nothing came twice.
+    await t.queue.enqueue({ type: 'marker' })
+    await stream.until(() => stream.events.some((e) => e.data.type === 'marker'))
     await stream.close()
-    expect(stream.events).toHaveLength(1_201)
+    expect(stream.events).toHaveLength(1_202)
+    expect(stream.events.map((e) => e.data.type).slice(1_200)).toEqual(['tail', 'marker'])
     expect(increasing(seqs(stream.events))).toBe(true)
     expect(stream.events.slice(0, 1_200).map((e) => e.data.summary)).toEqual(
       (await t.queue.activity({ since: 0, limit: 1000 }))
@@ -73,16 +75,20 @@ describe('GET /api/activity/stream (Server-Sent Events)', () => {
     ])
     for (let i = 0; i < 20; i++) await t.queue.enqueue({ type: 'noise' })
     await t.queue.cancel('T1')
-    await stream.until(() => stream.events.length >= 3)
-    await byTask.until(() => byTask.events.length >= 2)
-    await new Promise((r) => setTimeout(r, 100))
+    // Markers that pass each filter, written last: once they are in, every entry before them is.
+    await t.queue.enqueue({ type: 'keep', queue: 'q', id: 'T3' })
+    await t.queue.retry('T1')
+    await stream.until(() => stream.events.some((e) => e.data.taskId === 'T3'))
+    await byTask.until(() => byTask.events.length >= 3)
     await Promise.all([stream.close(), byTask.close()])
-    expect(stream.events.map((e) => [e.data.taskId, e.data.kind])).toEqual([
+    expect(stream.events.map((e) => [e.data.taskId, e.data.kind]).slice(0, 4)).toEqual([
       ['T1', 'queued'],
       ['T2', 'queued'],
       ['T1', 'cancelled'],
+      ['T3', 'queued'],
     ])
-    expect(byTask.events.map((e) => e.data.kind)).toEqual(['queued', 'cancelled'])
+    expect(byTask.events.map((e) => e.data.kind).slice(0, 2)).toEqual(['queued', 'cancelled'])
+    expect(byTask.events.every((e) => e.data.taskId === 'T1')).toBe(true)
   })
 
   it('sends keepalive comments, refuses a bad Last-Event-ID, and ends streams when the server stops', async () => {

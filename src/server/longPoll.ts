@@ -19,6 +19,11 @@ export class ClaimWaiters {
 
   constructor(private readonly queue: TaskQueue) {}
 
+  /** Long-poll claims open now (listening for work). */
+  get waiting(): number {
+    return this.listeners.size
+  }
+
   /** Claims, waiting up to `waitMs` for work. Resolves [] on timeout or abort (client gone, host stopping). */
   async claim(opts: ClaimOptions, waitMs: number, signal: AbortSignal): Promise<Claim[]> {
     if (waitMs <= 0) return this.deliver(await this.queue.claim(opts), signal)

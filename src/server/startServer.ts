@@ -56,6 +56,8 @@ export type Server = {
   readonly host: string
   readonly port: number
   readonly metrics: Metrics
+  /** Long-poll claims waiting for work now. */
+  waitingClaims(): number
   /** Whether requests need a token now (tokens.json has any). */
   requiresTokens(): boolean
   ready(): void
@@ -122,6 +124,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     host,
     port: bound,
     metrics: deps.metrics,
+    waitingClaims: () => deps.waiters.waiting,
     requiresTokens: deps.tokensRequired,
     ready: () => lifecycle.ready(),
     close() {
