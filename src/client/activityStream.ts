@@ -18,8 +18,12 @@ export type ActivityStreamOptions = {
   idleMs?: number
 }
 
-/** A running subscription: `done` resolves after `close()`, rejects when the stream gives up. */
-export type ActivityStream = { close(): void; readonly done: Promise<void> }
+/**
+ * A running subscription: `done` resolves after `close()`, rejects when the stream gives up.
+ * `started` resolves once the stream knows where it starts (`since`, or the head it read): every
+ * entry written after that is delivered, whenever the connection itself opens.
+ */
+export type ActivityStream = { close(): void; readonly done: Promise<void>; readonly started: Promise<void> }
 
 type Connection = { base: string; token: string | undefined }
 
@@ -67,11 +71,15 @@ export const openActivityStream = (conn: Connection, opts: ActivityStreamOptions
   const retryForMs = opts.retryForMs ?? 30_000
   const idleMs = opts.idleMs ?? 45_000
   let last = opts.since
+  let markStarted: () => void = () => {}
+  const started = new Promise<void>((resolve) => (markStarted = resolve))
+  if (last !== undefined) markStarted()
 
   const connectOnce = async () => {
     if (last === undefined) {
       const { items } = await requestJson<{ items: ActivityEntry[] }>(conn.base, conn.token, 'GET', '/api/activity', { query: { limit: 1 }, signal })
       last = items[items.length - 1]?.seq ?? 0
+      markStarted()
     }
     // Each connection gets its own controller, so the idle watchdog can cut just this one.
     const attempt = new AbortController()
@@ -139,7 +147,10 @@ export const openActivityStream = (conn: Connection, opts: ActivityStreamOptions
     }
   }
 
-  const done = run().finally(() => controller.abort())
+  const done = run().finally(() => {
+    controller.abort()
+    markStarted()
+  })
   done.catch(() => {}) // observed through `done`; never an unhandled rejection
-  return { close: () => controller.abort(), done }
+  return { close: () => controller.abort(), done, started }
 }

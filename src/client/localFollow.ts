@@ -82,5 +82,6 @@ export const followLocal = (
     await read()
     since = Math.max(since, through)
   }
-  return { close: () => stop(), done, catchUp }
+  // A local follower reads the store directly: it knows where it starts at once.
+  return { close: () => stop(), done, catchUp, started: Promise.resolve() }
 }

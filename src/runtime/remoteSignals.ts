@@ -12,7 +12,13 @@ import type { BackendSignals, WorkFilter } from './backend.js'
  * tasks it does not run. Heartbeat and progress answers (`cancelRequested`, `accepted`) remain
  * the fallback. Pickup needs no signal here: claims long-poll. Returns a stop function.
  */
-export const watchActivity = (client: Pick<RemoteQueue, 'activityStream'>, filter: WorkFilter, signals: BackendSignals): (() => void) => {
+/**
+ * How long a worker's start waits for its activity stream to know where it starts before it
+ * claims anyway (a host that is down at start: the stream keeps trying, heartbeats cover it).
+ */
+const STREAM_START_WAIT_MS = 5_000
+
+export const watchActivity = async (client: Pick<RemoteQueue, 'activityStream'>, filter: WorkFilter, signals: BackendSignals): Promise<() => void> => {
   const onEntry = (entry: ActivityEntry) => {
     if (entry.taskId === null) return
     if (entry.kind === 'cancel-requested') signals.cancelRequested([{ taskId: entry.taskId, executionId: null }])
@@ -30,5 +36,10 @@ export const watchActivity = (client: Pick<RemoteQueue, 'activityStream'>, filte
     onEntry,
   )
   stream.done.catch((error) => signals.error(error, 'activity stream'))
+  // Claim only once the stream knows its start: a cancel requested for a task claimed before that
+  // point would fall before the stream's head and reach the worker only at its next heartbeat.
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([stream.started, new Promise<void>((resolve) => (timer = setTimeout(resolve, STREAM_START_WAIT_MS)))])
+  clearTimeout(timer)
   return () => stream.close()
 }
