@@ -74,8 +74,12 @@ describe('LogBuffer, serial (a remote worker)', () => {
     buffer.log('e', 'one')
     const flushed = buffer.flush() // sends 'one'; the host does not answer yet
     for (let i = 2; i <= 1_500; i++) buffer.log('e', `line ${i}`)
-    // However long the host is away, one request is out and the rest wait, bounded.
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await until('the first batch is sent', () => sends.length === 1)
+    // However long the host is away, one request is out and the rest wait, bounded: another
+    // flush (which sends at once when nothing is out) sends nothing while 'one' is unanswered,
+    // not even once every promise settled (one whole turn of the event loop later).
+    const again = buffer.flush()
+    await new Promise((resolve) => setImmediate(resolve))
     expect(sends).toHaveLength(1)
     answers[0]?.resolve()
     await flushed
@@ -86,6 +90,7 @@ describe('LogBuffer, serial (a remote worker)', () => {
     expect(sends[1]).toHaveLength(1_000)
     expect(sends[1]?.[0]?.seq).toBe(501)
     answers[1]?.resolve()
+    await again
     await buffer.dispose()
   })
 })
