@@ -1,4 +1,4 @@
-import { openQueue } from '../src/taskQueue/TaskQueue.js'
+import { openQueue } from '../src/taskQueue/openQueue.js'
 import { createWorker } from '../src/runtime/localWorker.js'
 import { machine, machineLine } from './machine.js'
 import { withTempDir } from './tempDir.js'

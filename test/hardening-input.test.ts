@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { events } from '../events/index.js'
 import { LATEST_TIME_MS, MAX_JSON_DEPTH } from '../src/limits.js'
-import { openQueue } from '../src/taskQueue/TaskQueue.js'
+import { openQueue } from '../src/taskQueue/openQueue.js'
 import { cli, removeTempDataDirs, tempDataDir } from './helpers/cli.js'
 import { startServe } from './helpers/host.js'
 import { expectRefused, memoryQueue, queuedTask } from './helpers/queue.js'

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startServer, UnsafeBind } from '../src/server/index.js'
-import { openQueue } from '../src/taskQueue/TaskQueue.js'
+import { openQueue } from '../src/taskQueue/openQueue.js'
 import { cli, ROOT, tempDataDir } from './helpers/cli.js'
 import { startTestServer, type TestServer } from './helpers/server.js'
 

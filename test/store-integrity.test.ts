@@ -181,7 +181,7 @@ describe('start-up integrity check', () => {
 
 describe("a crash between LiveStore's two commits", () => {
   it('a state database one batch ahead of the event log is rebuilt from the log and the journal, losing nothing', async () => {
-    const { openQueue } = await import('../src/taskQueue/TaskQueue.js')
+    const { openQueue } = await import('../src/taskQueue/openQueue.js')
     const dataDir = tempDataDir()
     const files = storeFiles(dataDir, 'livequeue')
     const first = await openQueue({ dataDir })

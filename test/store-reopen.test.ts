@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { events } from '../events/index.js'
 import { StorageUnavailable } from '../src/errors.js'
-import { openQueue, type TaskQueue } from '../src/taskQueue/TaskQueue.js'
+import { openQueue } from '../src/taskQueue/openQueue.js'
+import type { TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import { createWorker, type Worker } from '../src/runtime/index.js'
 import { queuedTask, tempDir, until } from './helpers/queue.js'
 

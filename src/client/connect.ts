@@ -45,7 +45,7 @@ export const connect = async (target: ConnectOptions | string = {}): Promise<Que
   const transport = chooseTransport(opts)
   if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
-  const { openQueue } = await import('../taskQueue/TaskQueue.js')
+  const { openQueue } = await import('../taskQueue/openQueue.js')
   try {
     // A CLI command holds the store for a moment: rotating is the host's job (a sealed epoch left
     // by a crash is still finished on open).

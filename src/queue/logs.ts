@@ -1,14 +1,15 @@
 import { events } from '../../events/index.js'
 import type { ExecutionLogRow } from '../../schema/executionLogs.js'
 import { taskLogHead$ } from '../../schema/queries.js'
-import { NotClaimant, ValidationError } from '../errors.js'
+import { NotClaimant, TaskNotFound, ValidationError } from '../errors.js'
 import { MAX_LOG_BYTES_PER_EXECUTION, MAX_LOG_LINES_PER_BATCH, MAX_LOG_LINES_PER_EXECUTION } from '../limits.js'
 import { subscribeLive } from '../store/subscribeLive.js'
 import { type QueueContext, select } from './context.js'
 import { checkReporter, type Reporter } from './execution.js'
 import { checkLogLine } from './logLines.js'
-import { lineFromRow } from './logRows.js'
+import { lineFromRow, logsOfTask } from './logRows.js'
 import type { AppendLogsResult, LogInput, LogsOptions, TaskLogLine, TaskLogs } from './logTypes.js'
+import type { Task } from './types.js'
 import { readTaskRow } from './read.js'
 
 /**
@@ -108,4 +109,24 @@ export const taskLogs = async (ctx: QueueContext, taskId: string, opts: LogsOpti
     if (done) unsubscribe()
   })
   return readTaskLogs(ctx, taskId, after, limit)
+}
+
+/**
+ * `taskLogs`, and for a task the current epoch does not hold, its lines from `getTask` (which
+ * reads on into the archives), all at once; `TaskNotFound` when neither has it.
+ */
+export const taskLogsOrArchived = async (
+  ctx: QueueContext,
+  taskId: string,
+  opts: LogsOptions,
+  signal: AbortSignal | undefined,
+  getTask: (taskId: string) => Promise<Task>,
+): Promise<TaskLogs> => {
+  try {
+    return await taskLogs(ctx, taskId, opts, signal)
+  } catch (error) {
+    if (!(error instanceof TaskNotFound)) throw error
+    const { after, limit } = checkLogsOptions(opts)
+    return logsOfTask(await getTask(taskId), after, limit)
+  }
 }

@@ -1,9 +1,9 @@
 import type { Queryable, Store } from '@livestore/livestore'
-import { QueueClosed, TaskNotFound } from '../errors.js'
-import { getSchedule, listSchedules, pauseSchedule, removeSchedule, resumeSchedule, setSchedule } from '../scheduler/commands.js'
+import { QueueClosed } from '../errors.js'
+import { type Schedules, schedulesOf } from '../scheduler/api.js'
 import { type Fired, fireDue } from '../scheduler/fire.js'
-import type { Schedule, ScheduleInput } from '../scheduler/types.js'
-import { adoptStore, type OpenStoreOptions, type OwnedStore, openStore, type WriteHealth } from './openStore.js'
+import type { OpenQueueOptions } from './openQueue.js'
+import type { OwnedStore, WriteHealth } from './openStore.js'
 import { subscribeLive } from '../store/subscribeLive.js'
 import type { TaskDefinition } from '../tasks/defineTask.js'
 import { TaskTypes } from '../tasks/registry.js'
@@ -23,8 +23,7 @@ import { type FailOptions, type FailResult, fail } from '../queue/fail.js'
 import { type Reporter, taskOfExecution } from '../queue/execution.js'
 import { heartbeat, type LeaseOptions, progress } from '../queue/heartbeat.js'
 import { hasTask, list } from '../queue/list.js'
-import { appendLogs, checkLogsOptions, taskLogs } from '../queue/logs.js'
-import { logsOfTask } from '../queue/logRows.js'
+import { appendLogs, taskLogsOrArchived } from '../queue/logs.js'
 import type { AppendLogsResult, LogInput, LogsOptions, TaskLogs } from '../queue/logTypes.js'
 import { pause, resume } from '../queue/pause.js'
 import { query } from '../queue/query.js'
@@ -37,19 +36,6 @@ import { type Throughput, type ThroughputOptions, throughput } from '../queue/th
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../queue/validateInput.js'
 import { wait } from '../queue/wait.js'
-
-export type OpenQueueOptions = OpenStoreOptions & {
-  /** Run on a store the caller opened (an app's own schema with the queue merged in). */
-  store?: Store<any>
-  /** The clock. (Default: Date.now) */
-  now?: () => number
-  /** Randomness for retry jitter. (Default: Math.random) */
-  random?: () => number
-  /** Largest payload or result, in bytes of JSON. (Default: 1 MiB) */
-  maxPayloadBytes?: number
-  /** Declared task types (`defineTask`): defaults and payload schemas applied at enqueue. (Default: none) */
-  tasks?: Iterable<TaskDefinition>
-}
 
 /**
  * The queue. Every write resolves only after its events are persisted; a refused call throws a
@@ -207,17 +193,10 @@ export class TaskQueue {
     return this.use((ctx) => query(ctx, sql))
   }
   /** Recurring tasks: cron or interval schedules, fired by the host's `Scheduler`, once per slot. */
-  readonly schedules = {
-    /** Creates or replaces a schedule. */
-    set: (name: string, input: ScheduleInput): Promise<Schedule> => this.useAsync((ctx) => setSchedule(ctx, name, input)),
-    remove: (name: string): Promise<{ name: string; removed: true }> => this.useAsync((ctx) => removeSchedule(ctx, name)),
-    /** Stops firing; slots passed while paused are not caught up. */
-    pause: (name: string): Promise<Schedule> => this.useAsync((ctx) => pauseSchedule(ctx, name)),
-    resume: (name: string): Promise<Schedule> => this.useAsync((ctx) => resumeSchedule(ctx, name)),
-    get: async (name: string): Promise<Schedule> => this.use((ctx) => getSchedule(ctx, name)),
-    /** Every schedule with its next fire time. */
-    list: async (): Promise<Schedule[]> => this.use((ctx) => listSchedules(ctx)),
-  }
+  readonly schedules: Schedules = schedulesOf(
+    (fn) => this.use(fn),
+    (fn) => this.useAsync(fn),
+  )
   /** @internal The scheduler's pass: fires due slots (see `Scheduler`). */
   fireDueSchedules(skipThrough: number): Promise<{ fired: Fired[]; nextAt: number | null }> {
     return this.useAsync((ctx) => fireDue(ctx, skipThrough))
@@ -230,13 +209,7 @@ export class TaskQueue {
   async logs(taskId: string, opts: LogsOptions = {}, signal?: AbortSignal): Promise<TaskLogs> {
     // Writes nothing and may wait: outside the gate, as `wait` is.
     if (this.closed) throw new QueueClosed()
-    try {
-      return await taskLogs(this.ctx, taskId, opts, signal)
-    } catch (error) {
-      if (!(error instanceof TaskNotFound)) throw error
-      const { after, limit } = checkLogsOptions(opts)
-      return logsOfTask(await this.get(taskId), after, limit) // the archives', or TaskNotFound
-    }
+    return taskLogsOrArchived(this.ctx, taskId, opts, signal, (id) => this.get(id))
   }
 
   /** Resolves with the task once it is completed, failed or cancelled. */
@@ -320,10 +293,4 @@ export class TaskQueue {
     this.closed = true
     await this.owned.close()
   }
-}
-
-/** Opens (or creates) a queue: an fs store in the data dir, in memory, or an app's own store. */
-export const openQueue = async (opts: OpenQueueOptions = {}): Promise<TaskQueue> => {
-  const owned = opts.store ? adoptStore(opts.store) : await openStore(opts)
-  return new TaskQueue(owned, opts)
 }

@@ -1,7 +1,8 @@
 import * as path from 'node:path'
 import { type Role, ROLES } from '../../src/auth/roles.js'
 import { createToken } from '../../src/auth/tokenStore.js'
-import { openQueue, type TaskQueue } from '../../src/taskQueue/TaskQueue.js'
+import { openQueue } from '../../src/taskQueue/openQueue.js'
+import type { TaskQueue } from '../../src/taskQueue/TaskQueue.js'
 import { type ServerOptions, startServer } from '../../src/server/index.js'
 import { tempDir } from './queue.js'
 
