@@ -38,6 +38,9 @@ export const epochSeeded = Events.synced({
     /** Kept logs and checkpoints of the carried tasks (issue 15); absent in seeds written before them. */
     executionLogs: Schema.optional(Schema.Array(EpochRow)),
     taskCheckpoints: Schema.optional(Schema.Array(EpochRow)),
+    /** Rate limits, pauses and their sliding windows (issue 15); absent in seeds written before them. */
+    rateLimits: Schema.optional(Schema.Array(EpochRow)),
+    rateLimitClaims: Schema.optional(Schema.Array(EpochRow)),
   }),
 })
 export type EpochSeeded = typeof epochSeeded.schema.Type

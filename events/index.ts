@@ -5,6 +5,7 @@
 import { epochSealed, epochSeeded } from './epoch.js'
 import { checkpointSaved, executionsLogged } from './logs.js'
 import { queuePaused, queueResumed } from './queue.js'
+import { rateLimitCleared, rateLimitSet, taskRateLimited } from './rateLimit.js'
 import { scheduleFired, schedulePaused, scheduleRemoved, scheduleResumed, scheduleSet } from './schedule.js'
 import { circuitBreakerChanged, runnerHeartbeat, runnerStarted, runnerStopped } from './runner.js'
 import {
@@ -62,4 +63,7 @@ export const events = {
   epochSealed,
   executionsLogged,
   checkpointSaved,
+  rateLimitSet,
+  rateLimitCleared,
+  taskRateLimited,
 }

@@ -80,6 +80,11 @@ export const nextTasksClaimed = Events.synced({
     /** Only these types / queues (null: any). */
     types: Schema.NullOr(Schema.Array(Schema.String)),
     queues: Schema.NullOr(Schema.Array(Schema.String)),
+    /**
+     * Whether the store had rate limits or pauses when the claim was made: the materializer then
+     * applies them (schema/eligible.ts). Absent or false: it takes only tasks no limit touches.
+     */
+    limits: Schema.optional(Schema.Boolean),
   }),
 })
 export type NextTasksClaimed = typeof nextTasksClaimed.schema.Type

@@ -6,6 +6,7 @@ import { epochState } from './epochState.js'
 import { executionLogs } from './executionLogs.js'
 import { materializers } from './materializers/index.js'
 import { queues } from './queues.js'
+import { rateLimitClaims, rateLimits } from './rateLimits.js'
 import { runners } from './runners.js'
 import { schedules } from './schedules.js'
 import { taskCheckpoints } from './taskCheckpoints.js'
@@ -22,6 +23,7 @@ export type { ExecutionLogRow } from './executionLogs.js'
 export { materializers } from './materializers/index.js'
 export * as queries from './queries.js'
 export type { QueueRow } from './queues.js'
+export { RateLimitScope, type RateLimitClaimRow, type RateLimitRow } from './rateLimits.js'
 export type { RunnerRow } from './runners.js'
 export type { ScheduleRow } from './schedules.js'
 export type { TaskCheckpointRow } from './taskCheckpoints.js'
@@ -41,6 +43,8 @@ export const tables = {
   epochState,
   executionLogs,
   taskCheckpoints,
+  rateLimits,
+  rateLimitClaims,
 }
 
 export const state = State.SQLite.makeState({ tables, materializers })

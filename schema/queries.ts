@@ -34,7 +34,8 @@ export const pendingWork$ = queryDb(
   {
     query: `SELECT count(*) AS pending, min(processAfter) AS nextDueAt, max(updatedAt) AS changedAt,
               (SELECT count(*) FROM queues WHERE paused = 1) AS pausedQueues,
-              (SELECT max(updatedAt) FROM queues) AS queuesChangedAt
+              (SELECT max(updatedAt) FROM queues) AS queuesChangedAt,
+              (SELECT count(*) || ':' || COALESCE(max(updatedAt), 0) FROM rateLimits) AS limitsChangedAt
             FROM workerTasks WHERE status = 'pending' AND blockedBy = 0`,
     schema: Schema.Array(
       Schema.Struct({
@@ -43,9 +44,11 @@ export const pendingWork$ = queryDb(
         changedAt: Schema.NullOr(Schema.Number),
         pausedQueues: Schema.Number,
         queuesChangedAt: Schema.NullOr(Schema.Number),
+        /** Rate limits set, cleared or paused change it: a pause lifted by hand wakes the claimers. */
+        limitsChangedAt: Schema.String,
       }),
     ),
-    queriedTables: new Set(['workerTasks', 'queues']),
+    queriedTables: new Set(['workerTasks', 'queues', 'rateLimits']),
   },
   { label: 'livequeue.pendingWork' },
 )

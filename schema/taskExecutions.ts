@@ -1,7 +1,7 @@
 import { State } from '@livestore/livestore'
 import { Schema } from 'effect'
 
-export const ExecutionStatus = Schema.Literal('running', 'completed', 'failed', 'timedOut', 'cancelled', 'expired', 'interrupted')
+export const ExecutionStatus = Schema.Literal('running', 'completed', 'failed', 'timedOut', 'cancelled', 'expired', 'interrupted', 'rateLimited')
 export type ExecutionStatus = typeof ExecutionStatus.Type
 
 /** One row per attempt: who ran it, when, how it ended, its last progress. */

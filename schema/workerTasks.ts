@@ -48,10 +48,16 @@ export const workerTasks = State.SQLite.table({
     onDependencyFailure: State.SQLite.text({ default: 'cancel' }),
     /** Why the queue cancelled it (a dependency failed or was cancelled); null for a cancel by hand. */
     cancelReason: State.SQLite.text({ nullable: true }),
+    /**
+     * 1 while its type or its queue has a `rateLimits` row (a limit, or a pause): such tasks are
+     * claimed through the rate-limited arm of the claim query, and the claim index keeps them
+     * apart so the walk over the others never steps over a rate-limited backlog (schema/eligible.ts).
+     */
+    limited: State.SQLite.integer({ default: 0 }),
   },
   indexes: [
-    // The next-task query: pending tasks in claim order.
-    { name: 'workerTasks_claim', columns: ['status', 'claimRank', 'createdAt', 'id'] },
+    // The next-task query: pending tasks not rate limited, in claim order.
+    { name: 'workerTasks_claim', columns: ['status', 'limited', 'claimRank', 'createdAt', 'id'] },
     // The timer for the earliest future processAfter, and the lease reaper.
     { name: 'workerTasks_processAfter', columns: ['status', 'processAfter'] },
     { name: 'workerTasks_lease', columns: ['status', 'leaseUntil'] },
@@ -59,7 +65,9 @@ export const workerTasks = State.SQLite.table({
     { name: 'workerTasks_idempotencyKey', columns: ['idempotencyKey'], isUnique: true },
     // Listings and pruning.
     { name: 'workerTasks_list', columns: ['queue', 'status', 'createdAt'] },
-    { name: 'workerTasks_type', columns: ['type', 'status'] },
+    // Per type (stats), and a rate-limited type's or queue's next tasks in claim order (schema/eligible.ts).
+    { name: 'workerTasks_typeClaim', columns: ['type', 'status', 'claimRank', 'createdAt', 'id'] },
+    { name: 'workerTasks_queueClaim', columns: ['queue', 'status', 'claimRank', 'createdAt', 'id'] },
     { name: 'workerTasks_finished', columns: ['status', 'finishedAt'] },
     // list({ status }) newest first: the dashboard's dead letters and running tasks read one page.
     { name: 'workerTasks_status', columns: ['status', 'createdAt', 'id'] },

@@ -33,7 +33,7 @@ export { createRemoteWorker as createWorker, type RemoteWorkerOptions } from './
 export type { BackendSignals, ExecutionRef, WorkerBackend, WorkFilter } from './runtime/backend.js'
 export { type BreakerSnapshot, type BreakerState, DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD } from './runtime/circuitBreaker.js'
 export { DEFAULT_CONCURRENCY, DEFAULT_HEARTBEAT_MS, DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_WORKER_LEASE_MS } from './runtime/createWorker.js'
-export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './runtime/errors.js'
+export { type AbortReasonKind, abortKind, PermanentError, RateLimited, RetryAfter, TaskAborted } from './runtime/errors.js'
 export type { HookName, TaskHookEvent, WorkerHooks } from './runtime/hooks.js'
 export { DEFAULT_CLAIM_WAIT_MS, type RemoteBackendOptions, remoteBackend } from './runtime/remoteBackend.js'
 export { DEFAULT_RUNNER_HEARTBEAT_MS } from './runtime/registry.js'

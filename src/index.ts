@@ -27,7 +27,7 @@ export {
 export { ArchiveBusy, ArchiveDropped, ArchiveUnreadable, EpochNotFound, EpochNotSealed } from './epochs/errors.js'
 export type { EpochOptions } from './epochs/plan.js'
 export type { ActivityOptions } from './queue/activity.js'
-export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL } from './queue/claim.js'
+export { type ClaimOptions, DEFAULT_LEASE_MS, ELIGIBLE_SQL, ELIGIBLE_WITH_LIMITS_SQL } from './queue/claim.js'
 export { parseDuration } from './queue/duration.js'
 export type { FailOptions, FailResult } from './queue/fail.js'
 export type { PruneOptions } from './queue/prune.js'

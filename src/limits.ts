@@ -174,3 +174,8 @@ export const truncated = (text: string, max: number): string => {
   const keep = Math.max(0, max - marker(text.length).length)
   return text.slice(0, keep) + marker(text.length - keep)
 }
+
+/** A rate limit: 1 to 1,000,000 claims per window of 1 ms to 30 days; a `ctx.rateLimited` pause at most 30 days. */
+export const MAX_RATE_LIMIT_MAX = 1_000_000
+export const MAX_RATE_LIMIT_WINDOW_MS = 30 * DAY_MS
+export const MAX_RATE_LIMITED_MS = 30 * DAY_MS

@@ -3,6 +3,7 @@ import type { EpochRow, events } from '../../events/index.js'
 import { circuitBreakers } from '../circuitBreakers.js'
 import { executionLogs } from '../executionLogs.js'
 import { queues } from '../queues.js'
+import { rateLimitClaims, rateLimits } from '../rateLimits.js'
 import { runners } from '../runners.js'
 import { schedules } from '../schedules.js'
 import { taskCheckpoints } from '../taskCheckpoints.js'
@@ -12,7 +13,19 @@ import { workerTasks } from '../workerTasks.js'
 import { type SqlWrite, write } from './sql.js'
 
 /** The tables `v1.EpochSeeded` carries, keyed by the event's field (= the table's name). */
-const SEEDED = { workerTasks, taskExecutions, taskDependencies, queues, schedules, circuitBreakers, runners, executionLogs, taskCheckpoints } as const
+const SEEDED = {
+  workerTasks,
+  taskExecutions,
+  taskDependencies,
+  queues,
+  schedules,
+  circuitBreakers,
+  runners,
+  executionLogs,
+  taskCheckpoints,
+  rateLimits,
+  rateLimitClaims,
+} as const
 type SeededTable = keyof typeof SEEDED
 
 /**

@@ -2,6 +2,7 @@ import { events } from '../../events/index.js'
 import { epochMaterializers } from './epoch.js'
 import { logMaterializers } from './logs.js'
 import { queueMaterializers } from './queue.js'
+import { rateLimitMaterializers } from './rateLimit.js'
 import { runnerMaterializers } from './runner.js'
 import { scheduleMaterializers } from './schedule.js'
 import { taskMaterializers } from './task.js'
@@ -14,4 +15,5 @@ export const materializers = {
   ...scheduleMaterializers(events),
   ...epochMaterializers(events),
   ...logMaterializers(events),
+  ...rateLimitMaterializers(events),
 }

@@ -1,5 +1,5 @@
 import type { NextTasksClaimed } from '../../events/task.js'
-import { ELIGIBLE_SQL } from '../eligible.js'
+import { eligibleSql } from '../eligible.js'
 import { type SqlWrite, write } from './sql.js'
 
 /**
@@ -19,7 +19,7 @@ export const nextClaimedWrites = (e: NextTasksClaimed): SqlWrite[] => {
       `INSERT OR IGNORE INTO taskExecutions (id, taskId, attempt, runnerId, status, startedAt)
        SELECT json_extract($executionIds, '$[' || (p.rn - 1) || ']'), p.id, p.attempts + 1, $runnerId, 'running', $now
        FROM (SELECT e.id, e.attempts, row_number() OVER (ORDER BY e.claimRank, e.createdAt, e.id) AS rn
-             FROM (${ELIGIBLE_SQL}) e) p
+             FROM (${eligibleSql(e.limits === true)}) e) p
        ORDER BY p.rn`,
       {
         executionIds: ids,
@@ -37,6 +37,22 @@ export const nextClaimedWrites = (e: NextTasksClaimed): SqlWrite[] => {
        FROM (${claimed}) c JOIN workerTasks t ON t.id = c.taskId WHERE t.status = 'pending' ORDER BY c.k`,
       { executionIds: ids, at: e.at },
       'activity',
+    ),
+    // The sliding window of every rate limit (with a `max`) the claimed tasks' type or queue has:
+    // a claim leaves after `perMs` (the prune), so a key never holds more than `max` rows.
+    write(
+      `DELETE FROM rateLimitClaims WHERE at <= $at - COALESCE((SELECT r.perMs FROM rateLimits r
+         WHERE r.scope = rateLimitClaims.scope AND r.name = rateLimitClaims.name AND r.max IS NOT NULL), 0)`,
+      { at: e.at },
+      'rateLimitClaims',
+    ),
+    write(
+      `INSERT OR IGNORE INTO rateLimitClaims (executionId, scope, name, at)
+       SELECT c.id, r.scope, r.name, $at FROM (${claimed}) c JOIN workerTasks t ON t.id = c.taskId
+         JOIN rateLimits r ON (r.scope = 'type' AND r.name = t.type) OR (r.scope = 'queue' AND r.name = t.queue)
+       WHERE t.status = 'pending' AND r.max IS NOT NULL`,
+      { executionIds: ids, at: e.at },
+      'rateLimitClaims',
     ),
     write(
       `UPDATE workerTasks SET status = 'processing', currentExecutionId = c.id, runnerId = c.runnerId,

@@ -1,4 +1,5 @@
 import type { QueuedTask } from '../../events/task.js'
+import { hasRateLimitRow } from '../eligible.js'
 import { type SqlWrite, write } from './sql.js'
 
 /**
@@ -58,11 +59,12 @@ export const queuedWrites = (tasks: ReadonlyArray<QueuedTask>): SqlWrite[] => {
     write(
       `INSERT OR IGNORE INTO workerTasks (id, type, queue, payload, priority, claimRank, status, processAfter,
          createdAt, updatedAt, attempts, maxAttempts, backoff, timeoutMs, dependsOn, blockedBy, idempotencyKey,
-         tags, metadata, cancelRequested, escalatedFrom, createdBy, onDependencyFailure)
+         tags, metadata, cancelRequested, escalatedFrom, createdBy, onDependencyFailure, limited)
        SELECT n.id, n.type, n.queue, n.payload, n.priority, 100 - n.priority, 'pending', n.processAfter,
          n.createdAt, n.createdAt, 0, n.maxAttempts, n.backoff, n.timeoutMs, n.dependsOn,
          json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.id IN (SELECT value FROM json_each(n.dependsOn)) AND ${SETTLED}),
-         n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom, n.createdBy, n.onDependencyFailure
+         n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom, n.createdBy, n.onDependencyFailure,
+         ${hasRateLimitRow('n')}
        FROM ${TASKS} n ORDER BY n.k`,
       binds,
       'workerTasks',

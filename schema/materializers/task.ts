@@ -5,6 +5,7 @@ import { nextClaimedWrites } from './nextClaimed.js'
 import { completedWrites } from './completed.js'
 import { CANCELLED_ROOTS, dependencyOutcomeWrites, FAILED_EXECUTION_ROOTS } from './dependencyOutcome.js'
 import { queuedWrites } from './queued.js'
+import { hasRateLimitRow } from '../eligible.js'
 import { activityRow, json, write } from './sql.js'
 
 type TaskEvents = Pick<
@@ -197,7 +198,7 @@ export const taskMaterializers = (ev: TaskEvents) =>
         activityRow(b, `'retried'`, `'retried by hand from ' || t.status`, {}, `t.${guard}`),
         write(
           `UPDATE workerTasks SET status = 'pending', attempts = 0, processAfter = $at, updatedAt = $at, finishedAt = NULL, cancelRequested = 0,
-             cancelReason = NULL
+             cancelReason = NULL, limited = ${hasRateLimitRow('workerTasks')}
            WHERE id = $taskId AND ${guard}`,
           b,
           'workerTasks',

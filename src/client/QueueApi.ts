@@ -8,6 +8,7 @@ import type { AppendLogsResult, LogInput, LogsOptions, TaskLogs } from '../queue
 import type { PruneOptions } from '../queue/prune.js'
 import type { Runner, RunnerInfo } from '../queue/runners.js'
 import type { TaskQueue } from '../taskQueue/TaskQueue.js'
+import type { RateLimit, RateLimitInput, RateLimitScope, RateLimitTarget } from '../rateLimits/types.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
 import type { Throughput, ThroughputOptions } from '../queue/throughput.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
@@ -47,6 +48,15 @@ export interface ProducerApi {
   close(): Promise<void>
   /** Recurring tasks (writes need the admin role over HTTP). */
   readonly schedules: ScheduleApi
+  /** Rate limits per task type or named queue (writes need the admin role over HTTP). */
+  readonly limits: RateLimitApi
+}
+
+export interface RateLimitApi {
+  set(target: RateLimitTarget, limit: RateLimitInput): Promise<RateLimit>
+  clear(target: RateLimitTarget): Promise<{ scope: RateLimitScope; name: string; cleared: true }>
+  get(target: RateLimitTarget): Promise<RateLimit>
+  list(): Promise<RateLimit[]>
 }
 
 export interface ScheduleApi {

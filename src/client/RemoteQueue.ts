@@ -13,9 +13,11 @@ import { toErrorInfo } from '../queue/errorInfo.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 import { type ActivityStream, type ActivityStreamOptions, openActivityStream } from './activityStream.js'
 import { decodeError } from './decodeError.js'
+import { scopeAndName } from '../rateLimits/target.js'
+import type { RateLimit, RateLimitTarget } from '../rateLimits/types.js'
 import type { Schedule } from '../scheduler/types.js'
 import { baseUrl, type Method, type Query, requestJson } from './http.js'
-import type { QueryResult, QueueApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
+import type { QueryResult, QueueApi, RateLimitApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
 
 export type RemoteQueueOptions = {
   /** The host, e.g. `http://127.0.0.1:7420`. */
@@ -30,6 +32,11 @@ export type RemoteQueueOptions = {
 const WAIT_CHUNK_MS = 60_000
 
 const id = encodeURIComponent
+
+const limitPath = (target: RateLimitTarget): string => {
+  const { scope, name } = scopeAndName(target)
+  return `/api/limits/${scope}/${id(String(name))}`
+}
 
 /**
  * The queue through a host's HTTP API (docs/http-api.md): the same methods, results and tagged
@@ -134,6 +141,16 @@ export class RemoteQueue implements QueueApi {
     resume: (name) => this.call('POST', `/api/schedules/${id(name)}/resume`),
     get: (name) => this.call('GET', `/api/schedules/${id(name)}`),
     list: async () => (await this.call<{ items: Schedule[] }>('GET', '/api/schedules')).items,
+  }
+  readonly limits: RateLimitApi = {
+    set: (target, limit) => this.call('PUT', limitPath(target), { body: limit }),
+    clear: (target) => this.call('DELETE', limitPath(target)),
+    get: async (target) => {
+      const { scope, name } = scopeAndName(target)
+      const found = (await this.limits.list()).find((l) => l.scope === scope && l.name === name)
+      return found ?? { scope, name: String(name), max: null, perMs: null, pausedUntil: null, used: 0, nextClaimAt: null, updatedAt: 0 }
+    },
+    list: async () => (await this.call<{ items: RateLimit[] }>('GET', '/api/limits')).items,
   }
   /** A task's kept log lines after `after`; with `waitMs` (at most 300000), a long-poll answered when a line is kept or the task finishes. */
   logs(taskId: string, opts: LogsOptions = {}): Promise<TaskLogs> {

@@ -16,8 +16,8 @@ import { type EpochRow, type EpochSeeded, events } from '../../events/index.js'
  *   carried as they are, with `settled` (a dependent that runs anyway was released once already);
  * - their kept logs (`executionLogs`, ids kept, so a follower's cursor stays valid) and their
  *   checkpoint (`taskCheckpoints`): a task retried in the new epoch resumes from it;
- * - every `queues`, `schedules` (with `lastSlotAt`: no slot fires twice), `circuitBreakers` and
- *   `runners` row.
+ * - every `queues`, `schedules` (with `lastSlotAt`: no slot fires twice), `circuitBreakers`,
+ *   `runners`, `rateLimits` and `rateLimitClaims` row (a limit's window goes on across the rotation).
  *
  * Not carried: completed and cancelled tasks with their executions and dependency rows, and the
  * activity stream: they stay in the sealed store, which is the archive. Consequences in the new
@@ -59,6 +59,8 @@ type SeededTable =
   | 'taskDependencies'
   | 'executionLogs'
   | 'taskCheckpoints'
+  | 'rateLimits'
+  | 'rateLimitClaims'
 
 /** The working set's rows per table; the order is the order they travel in. */
 const LIVE = `status IN ('pending', 'processing', 'failed')`
@@ -75,6 +77,8 @@ export const WORKING_SET_SQL: Readonly<Record<SeededTable, string>> = {
     ORDER BY d.taskId, d.dependsOnId`,
   executionLogs: `SELECT l.* FROM executionLogs l JOIN workerTasks t ON t.id = l.taskId WHERE t.${LIVE} ORDER BY l.id`,
   taskCheckpoints: `SELECT c.* FROM taskCheckpoints c JOIN workerTasks t ON t.id = c.taskId WHERE t.${LIVE} ORDER BY c.taskId`,
+  rateLimits: 'SELECT * FROM rateLimits ORDER BY scope, name',
+  rateLimitClaims: 'SELECT * FROM rateLimitClaims ORDER BY scope, name, at, executionId',
 }
 
 export type WorkingSet = {
@@ -97,6 +101,8 @@ const emptyRows = (): Omit<EpochSeeded, 'epoch' | 'fromStoreId' | 'activitySeqBa
   runners: [],
   executionLogs: [],
   taskCheckpoints: [],
+  rateLimits: [],
+  rateLimitClaims: [],
 })
 
 /**

@@ -1,5 +1,5 @@
 import { events } from '../../events/index.js'
-import { ELIGIBLE_SQL } from '../../schema/eligible.js'
+import { ELIGIBLE_SQL, ELIGIBLE_WITH_LIMITS_SQL, eligibleSql } from '../../schema/eligible.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
 import { newId } from '../ids.js'
@@ -24,11 +24,14 @@ export type ClaimOptions = {
 }
 
 /** Re-exported for library users who read the ordering contract (it lives with the schema). */
-export { ELIGIBLE_SQL }
+export { ELIGIBLE_SQL, ELIGIBLE_WITH_LIMITS_SQL }
 
 /** Whether any task is eligible now: a claim that would find nothing commits nothing. */
-const anyEligible = (ctx: QueueContext, opts: { now: number; types: string | null; queues: string | null }): boolean =>
-  select<{ id: string }>(ctx, `SELECT id FROM (${ELIGIBLE_SQL})`, { ...opts, limit: 1 }).length > 0
+const anyEligible = (ctx: QueueContext, limits: boolean, opts: { now: number; types: string | null; queues: string | null }): boolean =>
+  select<{ id: string }>(ctx, `SELECT id FROM (${eligibleSql(limits)})`, { ...opts, limit: 1 }).length > 0
+
+/** Whether any rate limit or pause row exists: the claim then runs the query that applies them. */
+const anyRateLimits = (ctx: QueueContext): boolean => select<{ one: number }>(ctx, 'SELECT 1 AS one FROM rateLimits LIMIT 1', {}).length > 0
 
 /** The tasks a `NextTasksClaimed` event took, in claim order, with their executions. */
 const CLAIMED_SQL = `SELECT t.*, x.id AS claimExecutionId, x.attempt AS claimAttempt
@@ -63,7 +66,8 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
   }
   // Read the state as the session has it; the open batch may add eligible tasks, and then the
   // signal its commit raises brings the claimer back. Claiming nothing commits nothing.
-  if (!anyEligible(ctx, { now, ...filter })) return []
+  const limits = anyRateLimits(ctx)
+  if (!anyEligible(ctx, limits, { now, ...filter })) return []
   const executionIds = Array.from({ length: limit }, () => newId())
   const leaseUntil = clampTime(now + leaseMs)
   // The event names no task: the materializer picks them when it is applied, after every event
@@ -78,6 +82,7 @@ export const claim = async (ctx: QueueContext, opts: ClaimOptions): Promise<Clai
       executionIds,
       types: opts.types ? [...opts.types] : null,
       queues: opts.queues ? [...opts.queues] : null,
+      ...(limits ? { limits } : {}),
     }),
   ])
   const rows = select<WorkerTaskRow & { claimExecutionId: string; claimAttempt: number }>(ctx, CLAIMED_SQL, { executionIds: JSON.stringify(executionIds) })

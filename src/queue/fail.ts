@@ -2,7 +2,7 @@ import { events } from '../../events/index.js'
 import type { BackoffPolicy } from '../../events/shapes.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
 import { ValidationError } from '../errors.js'
-import { boundedMs, clampTime, MAX_RETRY_AFTER_MS } from '../limits.js'
+import { boundedMs, clampTime, MAX_RATE_LIMITED_MS, MAX_RETRY_AFTER_MS } from '../limits.js'
 import { retryDelayMs } from '../retry/backoff.js'
 import type { QueueContext } from './context.js'
 import { toErrorInfo } from './errorInfo.js'
@@ -14,6 +14,11 @@ export type FailOptions = Reporter & {
   permanent?: boolean
   /** Retry after exactly this delay instead of the backoff policy's (a `RetryAfter`). */
   retryAfterMs?: number
+  /**
+   * The handler's provider rate limited it (`ctx.rateLimited(ms)`): the task runs again after this
+   * many ms without using up the attempt, and its whole type pauses as long for every worker.
+   */
+  rateLimitedMs?: number
   /** How the execution ended. `interrupted` (shutdown) retries at once and gives the attempt back. (Default: failed) */
   outcome?: 'failed' | 'timedOut' | 'interrupted'
 }
@@ -48,6 +53,7 @@ export const fail = async (ctx: QueueContext, executionId: string, error: unknow
   if (opts.outcome !== undefined && !OUTCOMES.includes(opts.outcome)) {
     throw new ValidationError({ field: 'outcome', reason: `must be ${OUTCOMES.join(', ')}; got ${String(opts.outcome)}` })
   }
+  if (opts.rateLimitedMs !== undefined) return rateLimited(ctx, executionId, boundedMs(opts.rateLimitedMs, 'rateLimitedMs', MAX_RATE_LIMITED_MS, 1), opts)
   const { taskId, holder } = lookupExecution(ctx, executionId, opts)
   const at = ctx.now()
   const retryAt = holder === null ? null : retryAtFor(ctx, holder, at, opts)
@@ -57,4 +63,14 @@ export const fail = async (ctx: QueueContext, executionId: string, error: unknow
   )
   const cancelled = holder?.cancelRequested === 1
   return { accepted: holder !== null, cancelRequested: cancelled, leaseUntil: null, retryAt: cancelled ? null : retryAt }
+}
+
+/** `fail` with `rateLimitedMs`: one `TaskRateLimited` (retry at `at + ms`, attempt given back, the type paused as long). */
+const rateLimited = async (ctx: QueueContext, executionId: string, ms: number, by: Reporter): Promise<FailResult> => {
+  const { taskId, holder } = lookupExecution(ctx, executionId, by)
+  const at = ctx.now()
+  const retryAt = clampTime(at + Math.round(ms))
+  await ctx.owned.group.submit([events.taskRateLimited({ taskId, executionId, at, retryAt })], [taskId])
+  const cancelled = holder?.cancelRequested === 1
+  return { accepted: holder !== null, cancelRequested: cancelled, leaseUntil: null, retryAt: holder === null || cancelled ? null : retryAt }
 }

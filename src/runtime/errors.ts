@@ -25,6 +25,23 @@ export class RetryAfter extends Error {
 }
 
 /**
+ * Thrown by `ctx.rateLimited(ms)` (or by a handler itself): the task's provider rate limited it.
+ * The task runs again after `delayMs` without using up an attempt, and its type pauses as long
+ * for every worker.
+ */
+export class RateLimited extends Error {
+  override readonly name = 'RateLimited'
+  constructor(
+    readonly delayMs: number,
+    message = `rate limited: the type pauses for ${delayMs} ms`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    if (!(Number.isFinite(delayMs) && delayMs >= 1)) throw new RangeError(`RateLimited delay must be a number of ms ≥ 1; got ${delayMs}`)
+  }
+}
+
+/**
  * Why the runtime aborted a handler's signal:
  * - `timeout`: the task's `timeoutMs` passed; the execution ends `timedOut`.
  * - `cancelled`: someone cancelled the task; it ends `cancelled` when the handler stops.

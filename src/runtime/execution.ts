@@ -1,12 +1,12 @@
 import type { Claim, ReportResult, Task } from '../queue/types.js'
 import type { WorkerBackend } from './backend.js'
 import { type DependencyOutcome, readDependencies } from './dependencies.js'
-import { type AbortReasonKind, abortKind, TaskAborted } from './errors.js'
+import { type AbortReasonKind, abortKind, RateLimited, TaskAborted } from './errors.js'
 import type { Heartbeats } from './heartbeats.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
 import type { LogBuffer } from './logBuffer.js'
 import { ProgressThrottle } from './progressThrottle.js'
-import { type Outcome, report } from './report.js'
+import { isRateLimited, type Outcome, report } from './report.js'
 import type { EscalationRule, Handler, HandlerContext } from './types.js'
 
 export type Verdict = 'success' | 'failure' | 'neutral'
@@ -46,6 +46,8 @@ export class Execution {
   private readonly startedAt = Date.now()
   private timer: NodeJS.Timeout | null = null
   private settled = false
+  /** The handler hit a rate limit: its slot stays taken until the pause is persisted, so this worker claims no task of the type before it. */
+  private rateLimited = false
   private verdictGiven = false
   private final: Promise<void> | null = null
 
@@ -81,10 +83,14 @@ export class Execution {
     } catch (error) {
       outcome = { kind: 'error', error }
     }
+    this.rateLimited = outcome.kind === 'error' && isRateLimited(outcome.error)
     this.settled = true
     if (this.timer !== null) clearTimeout(this.timer)
     const aborted = abortKind(this.controller.signal)
-    this.verdict(aborted === null ? (outcome.kind === 'success' ? 'success' : 'failure') : aborted === 'timeout' ? 'failure' : 'neutral')
+    // A rate-limited attempt says nothing about the handler's health: the breaker ignores it.
+    this.verdict(
+      aborted === null ? (outcome.kind === 'success' ? 'success' : this.rateLimited ? 'neutral' : 'failure') : aborted === 'timeout' ? 'failure' : 'neutral',
+    )
     // A handler stopped by shutdown gives its attempt back (unless it finished the work anyway).
     if (outcome.kind === 'error' && aborted === 'shutdown') outcome = { kind: 'interrupted' }
     await this.finish(outcome)
@@ -93,7 +99,7 @@ export class Execution {
 
   /** The handler has returned or thrown: what is left is the report, one round trip at most. */
   get reporting(): boolean {
-    return this.settled
+    return this.settled && !this.rateLimited
   }
 
   /** The task was asked to cancel: abort the handler; the report confirms the cancel once it stops. */
@@ -132,6 +138,9 @@ export class Execution {
       lastCheckpoint: this.lastCheckpoint,
       queue: this.d.backend.queue,
       dependencies,
+      rateLimited: (ms) => {
+        throw new RateLimited(ms)
+      },
     }
   }
 

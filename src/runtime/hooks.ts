@@ -36,6 +36,8 @@ export type WorkerHooks = {
   'task:failed': (e: TaskHookEvent & { error: unknown; timedOut: boolean }) => void
   /** The task ended `cancelled` after its handler stopped. */
   'task:cancelled': (e: TaskHookEvent) => void
+  /** The handler called `ctx.rateLimited(ms)`: the task runs again at `retryAt` (attempt given back) and its type pauses until then. */
+  'task:rateLimited': (e: TaskHookEvent & { delayMs: number; retryAt: number | null }) => void
   /** The attempt was interrupted by shutdown and given back; the task runs again. */
   'task:interrupted': (e: TaskHookEvent) => void
   /** The execution no longer held its task (its lease expired), so the queue ignored its report. */

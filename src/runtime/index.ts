@@ -14,7 +14,7 @@ export {
   DEFAULT_WORKER_LEASE_MS,
 } from './createWorker.js'
 export { type DependencyOutcome, readDependencies } from './dependencies.js'
-export { type AbortReasonKind, abortKind, PermanentError, RetryAfter, TaskAborted } from './errors.js'
+export { type AbortReasonKind, abortKind, PermanentError, RateLimited, RetryAfter, TaskAborted } from './errors.js'
 export type { HookName, TaskHookEvent, WorkerHooks } from './hooks.js'
 export { localBackend } from './localBackend.js'
 export { DEFAULT_CLAIM_WAIT_MS, type RemoteBackendOptions, remoteBackend } from './remoteBackend.js'

@@ -23,9 +23,16 @@ export type ReportDeps = {
   onSubmitted?: () => void
 }
 
-/** `PermanentError` / `RetryAfter`, recognised by name too, so a second copy of this module (dist vs src) still works. */
+/** Whether a handler's error is a `RateLimited` (by name too, so a second copy of this module still counts). */
+export const isRateLimited = (error: unknown): error is { delayMs: number } => {
+  const e = error as { name?: unknown; delayMs?: unknown } | null
+  return e?.name === 'RateLimited' && typeof e.delayMs === 'number'
+}
+
+/** `PermanentError` / `RetryAfter` / `RateLimited`, recognised by name too, so a second copy of this module (dist vs src) still works. */
 export const failOptionsFor = (error: unknown): FailOptions => {
   const e = error as { name?: unknown; delayMs?: unknown } | null
+  if (isRateLimited(error)) return { rateLimitedMs: error.delayMs }
   if (e?.name === 'PermanentError') return { permanent: true }
   if (e?.name === 'RetryAfter' && typeof e.delayMs === 'number') return { retryAfterMs: e.delayMs }
   return {}
@@ -86,6 +93,11 @@ const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: u
   })
   if (!res.accepted) {
     hooks.emit('task:ignored', { ...base, report: 'failure' })
+    return
+  }
+  if (isRateLimited(error) && !timedOut) {
+    if (res.cancelRequested) hooks.emit('task:cancelled', base)
+    else hooks.emit('task:rateLimited', { ...base, delayMs: error.delayMs, retryAt: res.retryAt })
     return
   }
   const after: Task = await backend.get(base.task.id)

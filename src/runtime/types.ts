@@ -54,6 +54,12 @@ export type HandlerContext<P = unknown> = {
    * enqueued with `onDependencyFailure: 'run'`: then the ones that failed or were cancelled say so.
    */
   readonly dependencies: ReadonlyArray<DependencyOutcome>
+  /**
+   * The provider said "too many requests" (a 429): throws a `RateLimited` that ends this attempt.
+   * The task runs again after `ms` without using up an attempt, and its whole type pauses for
+   * `ms` for every worker (`queue.limits.clear(type)` lifts the pause). `ms`: 1 ms to 30 days.
+   */
+  rateLimited(ms: number): never
 }
 
 /** A handler: a plain async function. Its return value (plain JSON) is the task's result. */

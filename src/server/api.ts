@@ -1,6 +1,7 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from '@effect/platform'
 import { Schema } from 'effect'
 import { packageVersion } from '../cli/version.js'
+import { RateLimit, RateLimitScope } from '../rateLimits/types.js'
 import { QUERY_RESULT_BYTE_LIMIT, QUERY_ROW_LIMIT, QUERY_TIMEOUT_MS } from '../query/limits.js'
 import { AdminAccess, ProduceAccess, ReadAccess, WorkAccess } from './auth.js'
 import * as E from './errors.js'
@@ -17,6 +18,7 @@ import * as S from './schemas.js'
 const id = HttpApiSchema.param('id', Schema.String)
 
 const name = HttpApiSchema.param('name', Schema.String)
+const scope = HttpApiSchema.param('scope', RateLimitScope)
 const text = (contentType: string, description: string) =>
   Schema.String.pipe(HttpApiSchema.withEncoding({ kind: 'Text', contentType })).annotations({ description })
 
@@ -73,6 +75,11 @@ export const reads = HttpApiGroup.make('reads')
   .add(HttpApiEndpoint.get('listSchedules', '/api/schedules').addSuccess(Schema.Struct({ items: Schema.Array(S.Schedule) })))
   .add(HttpApiEndpoint.get('getSchedule')`/api/schedules/${name}`.addSuccess(S.Schedule).addError(E.NotFound))
   .add(
+    HttpApiEndpoint.get('listLimits', '/api/limits')
+      .addSuccess(Schema.Struct({ items: Schema.Array(RateLimit) }))
+      .annotate(OpenApi.Description, 'Every rate limit and ctx.rateLimited pause in force, with its use of the current window.'),
+  )
+  .add(
     HttpApiEndpoint.post('query', '/api/query')
       .setPayload(In.QueryInput)
       .addSuccess(Schema.Struct({ rows: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })), truncated: Schema.Boolean }))
@@ -121,6 +128,20 @@ export const admin = HttpApiGroup.make('admin')
     HttpApiEndpoint.del('removeSchedule')`/api/schedules/${name}`
       .addSuccess(Schema.Struct({ name: Schema.String, removed: Schema.Literal(true) }))
       .addError(E.NotFound),
+  )
+  .add(
+    HttpApiEndpoint.put('setLimit')`/api/limits/${scope}/${name}`
+      .setPayload(In.RateLimitInput)
+      .addSuccess(RateLimit)
+      .annotate(
+        OpenApi.Description,
+        'At most `max` claims of tasks of this type (scope `type`) or in this queue (scope `queue`) per `perMs`, across all workers; replaces the previous limit, keeps a pause in force.',
+      ),
+  )
+  .add(
+    HttpApiEndpoint.del('clearLimit')`/api/limits/${scope}/${name}`
+      .addSuccess(Schema.Struct({ scope: RateLimitScope, name: Schema.String, cleared: Schema.Literal(true) }))
+      .annotate(OpenApi.Description, 'Lifts the limit and any ctx.rateLimited pause. Idempotent.'),
   )
   .add(HttpApiEndpoint.post('pauseSchedule')`/api/schedules/${name}/pause`.addSuccess(S.Schedule).addError(E.NotFound))
   .add(HttpApiEndpoint.post('resumeSchedule')`/api/schedules/${name}/resume`.addSuccess(S.Schedule).addError(E.NotFound))

@@ -1,6 +1,14 @@
 import { Schema } from 'effect'
 import { TaskStatus } from '../../schema/workerTasks.js'
-import { MAX_LOG_LINES_PER_BATCH, MAX_LEASE_MS, MAX_PROGRESS_MESSAGE_CHARS, MAX_RETRY_AFTER_MS, MAX_RUNNER_ID_CHARS, MIN_LEASE_MS } from '../limits.js'
+import {
+  MAX_LOG_LINES_PER_BATCH,
+  MAX_LEASE_MS,
+  MAX_RATE_LIMITED_MS,
+  MAX_PROGRESS_MESSAGE_CHARS,
+  MAX_RETRY_AFTER_MS,
+  MAX_RUNNER_ID_CHARS,
+  MIN_LEASE_MS,
+} from '../limits.js'
 import { EnqueueInputSchema, inTimeRange, MsBetween } from '../queue/validateInput.js'
 import { BreakerState } from './schemas.js'
 
@@ -139,6 +147,11 @@ export const FailInput = Schema.Struct({
   permanent: Schema.optional(Schema.Boolean),
   retryAfterMs: Schema.optional(MsBetween(`retryAfterMs must be a number of ms from 0 to ${MAX_RETRY_AFTER_MS} (100 years)`, MAX_RETRY_AFTER_MS)),
   outcome: Schema.optional(Schema.Literal('failed', 'timedOut', 'interrupted')),
+  rateLimitedMs: Schema.optional(
+    MsBetween(`rateLimitedMs must be a number of ms from 1 to ${MAX_RATE_LIMITED_MS} (30 days)`, MAX_RATE_LIMITED_MS, 1).annotations({
+      description: "ctx.rateLimited(ms): retry after ms without using up the attempt, and pause the task's type as long for every worker",
+    }),
+  ),
 }).annotations(strict)
 
 export const EscalateInput = Schema.Struct({
@@ -188,3 +201,6 @@ export const LogsInput = Schema.Struct({
 
 /** POST /api/executions/{id}/checkpoint: the value is checked by the library (plain JSON, ≤ 256 KiB). */
 export const CheckpointInput = Schema.Struct({ runnerId: RunnerId, data: Schema.Unknown }).annotations(strict)
+
+/** PUT /api/limits/{scope}/{name}: the bounds are the library's (a 400 names the field). */
+export const RateLimitInput = Schema.Struct({ max: Schema.Number, perMs: Schema.Number }).annotations({ identifier: 'RateLimitInput', ...strict })

@@ -1,5 +1,6 @@
 import type { Queryable, Store } from '@livestore/livestore'
 import { QueueClosed } from '../errors.js'
+import { type RateLimits, limitsOf } from '../rateLimits/api.js'
 import { type Schedules, schedulesOf } from '../scheduler/api.js'
 import { type Fired, fireDue } from '../scheduler/fire.js'
 import type { OpenQueueOptions } from './openQueue.js'
@@ -194,6 +195,11 @@ export class TaskQueue {
   }
   /** Recurring tasks: cron or interval schedules, fired by the host's `Scheduler`, once per slot. */
   readonly schedules: Schedules = schedulesOf(
+    (fn) => this.use(fn),
+    (fn) => this.useAsync(fn),
+  )
+  /** Rate limits per task type or named queue: at most `max` claims per `perMs` across all workers. */
+  readonly limits: RateLimits = limitsOf(
     (fn) => this.use(fn),
     (fn) => this.useAsync(fn),
   )

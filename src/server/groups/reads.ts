@@ -40,5 +40,6 @@ export const readsLive = (deps: ServerDeps) =>
         ),
       )
       .handle('listSchedules', () => respond(deps, async () => ({ items: await deps.queue.schedules.list() })))
-      .handle('getSchedule', ({ path }) => respond(deps, () => deps.queue.schedules.get(path.name))),
+      .handle('getSchedule', ({ path }) => respond(deps, () => deps.queue.schedules.get(path.name)))
+      .handle('listLimits', () => respond(deps, async () => ({ items: await deps.queue.limits.list() }))),
   )
