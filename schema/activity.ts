@@ -1,5 +1,4 @@
 import { State } from '@livestore/livestore'
-import { Schema } from 'effect'
 
 /**
  * The activity stream: one row per task event. `seq` is assigned in event order, so it is the
@@ -29,15 +28,3 @@ export const activity = State.SQLite.table({
   ],
 })
 export type ActivityRow = typeof activity.Type
-
-/** An activity row as queries return it (the live feed, the HTTP API). */
-export const ActivityEntrySchema = Schema.Struct({
-  seq: Schema.Number,
-  at: Schema.Number,
-  taskId: Schema.NullOr(Schema.String),
-  executionId: Schema.NullOr(Schema.String),
-  kind: Schema.String,
-  type: Schema.NullOr(Schema.String),
-  queue: Schema.NullOr(Schema.String),
-  summary: Schema.String,
-})

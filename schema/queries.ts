@@ -1,6 +1,6 @@
 import { queryDb } from '@livestore/livestore'
 import { Schema } from 'effect'
-import { ActivityEntrySchema } from './activity.js'
+import { ActivityEntry } from '../src/shapes/activity.js'
 
 /**
  * Labelled live queries (labels show in LiveStore devtools). Apps that merge the queue into
@@ -67,7 +67,7 @@ export const cancelRequested$ = queryDb(
 export const latestActivity$ = queryDb(
   {
     query: 'SELECT * FROM activity ORDER BY seq DESC LIMIT 50',
-    schema: Schema.Array(ActivityEntrySchema),
+    schema: Schema.Array(ActivityEntry),
     queriedTables: new Set(['activity']),
   },
   { label: 'livequeue.latestActivity' },

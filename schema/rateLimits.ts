@@ -1,9 +1,7 @@
 import { State } from '@livestore/livestore'
-import { Schema } from 'effect'
+import { RateLimitScope } from '../src/shapes/rateLimit.js'
 
-/** What a rate limit applies to: every task of a type, or every task in a named queue. */
-export const RateLimitScope = Schema.Literal('type', 'queue')
-export type RateLimitScope = typeof RateLimitScope.Type
+export { RateLimitScope }
 
 /**
  * Rate limits and rate-limit pauses, one row per (scope, name). `max` claims per `perMs` across
@@ -14,7 +12,7 @@ export type RateLimitScope = typeof RateLimitScope.Type
 export const rateLimits = State.SQLite.table({
   name: 'rateLimits',
   columns: {
-    scope: State.SQLite.text(),
+    scope: State.SQLite.text({ schema: RateLimitScope }),
     name: State.SQLite.text(),
     max: State.SQLite.integer({ nullable: true }),
     perMs: State.SQLite.integer({ nullable: true }),
@@ -35,7 +33,7 @@ export const rateLimitClaims = State.SQLite.table({
   name: 'rateLimitClaims',
   columns: {
     executionId: State.SQLite.text(),
-    scope: State.SQLite.text(),
+    scope: State.SQLite.text({ schema: RateLimitScope }),
     name: State.SQLite.text(),
     at: State.SQLite.integer(),
   },

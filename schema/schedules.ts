@@ -1,4 +1,5 @@
 import { State } from '@livestore/livestore'
+import { CatchUp } from '../src/shapes/statuses.js'
 
 /** Recurring tasks: one row per schedule name. Times are ms since the epoch. */
 export const schedules = State.SQLite.table({
@@ -10,7 +11,7 @@ export const schedules = State.SQLite.table({
     timeZone: State.SQLite.text({ nullable: true }),
     /** JSON: the task each fire enqueues. */
     template: State.SQLite.text(),
-    catchUp: State.SQLite.text({ default: 'skip' }),
+    catchUp: State.SQLite.text({ schema: CatchUp, default: 'skip' }),
     enabled: State.SQLite.integer({ default: 1 }),
     createdAt: State.SQLite.integer(),
     updatedAt: State.SQLite.integer(),

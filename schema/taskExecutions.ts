@@ -1,8 +1,7 @@
 import { State } from '@livestore/livestore'
-import { Schema } from 'effect'
+import { ExecutionStatus } from '../src/shapes/statuses.js'
 
-export const ExecutionStatus = Schema.Literal('running', 'completed', 'failed', 'timedOut', 'cancelled', 'expired', 'interrupted', 'rateLimited')
-export type ExecutionStatus = typeof ExecutionStatus.Type
+export { ExecutionStatus }
 
 /** One row per attempt: who ran it, when, how it ended, its last progress. */
 export const taskExecutions = State.SQLite.table({
@@ -12,7 +11,7 @@ export const taskExecutions = State.SQLite.table({
     taskId: State.SQLite.text(),
     attempt: State.SQLite.integer(),
     runnerId: State.SQLite.text(),
-    status: State.SQLite.text({ default: 'running' }),
+    status: State.SQLite.text({ schema: ExecutionStatus, default: 'running' }),
     startedAt: State.SQLite.integer(),
     finishedAt: State.SQLite.integer({ nullable: true }),
     progress: State.SQLite.real({ nullable: true }),

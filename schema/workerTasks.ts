@@ -1,8 +1,7 @@
 import { State } from '@livestore/livestore'
-import { Schema } from 'effect'
+import { OnDependencyFailure, Priority, TaskStatus } from '../src/shapes/statuses.js'
 
-export const TaskStatus = Schema.Literal('pending', 'processing', 'completed', 'failed', 'cancelled')
-export type TaskStatus = typeof TaskStatus.Type
+export { TaskStatus }
 
 /**
  * One row per task. JSON columns hold text; times are ms since the epoch.
@@ -19,9 +18,9 @@ export const workerTasks = State.SQLite.table({
     type: State.SQLite.text(),
     queue: State.SQLite.text({ default: 'default' }),
     payload: State.SQLite.text({ default: 'null' }),
-    priority: State.SQLite.integer({ default: 5 }),
+    priority: State.SQLite.integer({ schema: Priority, default: 5 }),
     claimRank: State.SQLite.integer({ default: 95 }),
-    status: State.SQLite.text({ default: 'pending' }),
+    status: State.SQLite.text({ schema: TaskStatus, default: 'pending' }),
     processAfter: State.SQLite.integer(),
     createdAt: State.SQLite.integer(),
     updatedAt: State.SQLite.integer(),
@@ -45,7 +44,7 @@ export const workerTasks = State.SQLite.table({
     escalatedTo: State.SQLite.text({ nullable: true }),
     createdBy: State.SQLite.text({ nullable: true }),
     /** What a dependency that fails for good or is cancelled does to this task: `cancel` it (transitively) or let it `run`. */
-    onDependencyFailure: State.SQLite.text({ default: 'cancel' }),
+    onDependencyFailure: State.SQLite.text({ schema: OnDependencyFailure, default: 'cancel' }),
     /** Why the queue cancelled it (a dependency failed or was cancelled); null for a cancel by hand. */
     cancelReason: State.SQLite.text({ nullable: true }),
     /**

@@ -9,7 +9,7 @@ import { openQueue } from '../src/taskQueue/openQueue.js'
 import type { TaskQueue } from '../src/taskQueue/TaskQueue.js'
 import type { ActivityEntry } from '../src/queue/types.js'
 import { type Server, startServer } from '../src/server/index.js'
-import { tempDir } from './helpers/queue.js'
+import { tempDir, until } from './helpers/queue.js'
 
 /**
  * What only the HTTP transport has: the SSE activity stream (and its resume after a drop),
@@ -33,14 +33,6 @@ const host = async (opts: { tokensFile?: string } = {}): Promise<{ owned: TaskQu
   return { owned, server, remote }
 }
 
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const start = Date.now()
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 describe('RemoteQueue over HTTP', () => {
   it('activityStream: every entry once, in order, from now on or after `since`', async () => {
     const { remote } = await host()
@@ -49,10 +41,10 @@ describe('RemoteQueue over HTTP', () => {
     const stream = remote.activityStream({}, (e) => seen.push(e))
     const replay: ActivityEntry[] = []
     const fromStart = remote.activityStream({ since: 0, type: 'before' }, (e) => replay.push(e))
-    await until(() => replay.length === 1)
+    await until('the replay from the start', () => replay.length === 1)
     const tasks = await remote.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ type: 'live', payload: i })))
     await remote.cancel(tasks[0]?.id as string)
-    await until(() => seen.length === 6)
+    await until('six live entries', () => seen.length === 6)
     expect(seen.map((e) => e.kind)).toEqual(['queued', 'queued', 'queued', 'queued', 'queued', 'cancelled'])
     expect(seen.some((e) => e.taskId === before.id)).toBe(false)
     expect(seen.map((e) => e.seq)).toEqual([...seen.map((e) => e.seq)].sort((a, b) => a - b))
@@ -75,16 +67,16 @@ describe('RemoteQueue over HTTP', () => {
     const seen: ActivityEntry[] = []
     const stream = remote.activityStream({ retryForMs: 20_000 }, (e) => seen.push(e))
     await remote.enqueue({ type: 'one' })
-    await until(() => seen.length === 1)
+    await until('the first entry', () => seen.length === 1)
     await server.close()
     // Written while no server listens: the stream must pick these up after it reconnects.
     await owned.enqueueMany([{ type: 'two' }, { type: 'three' }])
     server = await startServer({ queue: owned, host: '127.0.0.1', port })
     await owned.enqueue({ type: 'four' })
-    await until(() => seen.length >= 4)
+    await until('the entries written while no server listened', () => seen.length >= 4)
     // A repeat would come before a later entry: once 'five' is in, nothing came twice.
     await owned.enqueue({ type: 'five' })
-    await until(() => seen.some((e) => e.type === 'five'))
+    await until('the marker entry', () => seen.some((e) => e.type === 'five'))
     expect(seen.map((e) => e.type)).toEqual(['one', 'two', 'three', 'four', 'five'])
     stream.close()
   })
@@ -93,7 +85,7 @@ describe('RemoteQueue over HTTP', () => {
     const { remote, server } = await host()
     const started = Date.now()
     const claiming = remote.claim({ runnerId: 'r1', waitMs: 20_000 })
-    await until(() => server.waitingClaims() === 1)
+    await until('the long-poll claim is waiting', () => server.waitingClaims() === 1)
     const task = await remote.enqueue({ type: 'late' })
     const [claim] = await claiming
     expect(claim?.task.id).toBe(task.id)
@@ -102,7 +94,7 @@ describe('RemoteQueue over HTTP', () => {
 
     const other = new RemoteQueue({ url: remote.url })
     const waiting = other.claim({ runnerId: 'r2', waitMs: 20_000 }).catch((e) => e)
-    await until(() => server.waitingClaims() === 1)
+    await until('the long-poll claim is waiting', () => server.waitingClaims() === 1)
     await other.close()
     expect(await waiting).toBeInstanceOf(QueueClosed)
   })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../src/auth/tokenStore.js'
 import { type Host, startHost } from '../src/host/startHost.js'
 import { collectPageErrors, launchBrowser, screenshot } from './helpers/browser.js'
-import { tempDir } from './helpers/queue.js'
+import { tempDir, until } from './helpers/queue.js'
 
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core), against a real
@@ -33,13 +33,7 @@ const enqueueOverHttp = async (host: Host, body: Record<string, unknown>, token?
   return (await response.json()) as { id: string }
 }
 
-const waitForStatus = async (host: Host, id: string, status: string) => {
-  for (let i = 0; i < 200; i++) {
-    if ((await host.queue.get(id)).status === status) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`task ${id} never became ${status} (is ${(await host.queue.get(id)).status})`)
-}
+const waitForStatus = (host: Host, id: string, status: string) => until(`task ${id} is ${status}`, async () => (await host.queue.get(id)).status === status)
 
 describe('dashboard on a host without tokens', () => {
   let host: Host

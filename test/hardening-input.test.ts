@@ -4,7 +4,7 @@ import { LATEST_TIME_MS, MAX_JSON_DEPTH } from '../src/limits.js'
 import { openQueue } from '../src/taskQueue/openQueue.js'
 import { cli, removeTempDataDirs, tempDataDir } from './helpers/cli.js'
 import { startServe } from './helpers/host.js'
-import { expectRefused, memoryQueue, queuedTask } from './helpers/queue.js'
+import { expectRefused, memoryQueue, queuedTask, until } from './helpers/queue.js'
 
 /**
  * Issue 17's measured failures, reproduced from outside against a real host process (and the
@@ -20,17 +20,6 @@ const nested = (depth: number): unknown => {
   let v: unknown = 0
   for (let i = 0; i < depth; i++) v = [v]
   return v
-}
-
-/** Polls `probe` until it returns something other than undefined (a condition, not a fixed sleep). */
-const until = async <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 type Host = Awaited<ReturnType<typeof startServe>>
@@ -138,7 +127,7 @@ describe('issue 17: input that used to take the host down', () => {
   it("the claiming runner's own late completion, after its lease expired, is still recorded as ignored", { timeout: TIMEOUT }, async () => {
     expect((await http(host, 'POST', '/api/tasks', { type: 'late' })).status).toBe(201)
     const [claim] = (await http(host, 'POST', '/api/claims', { runnerId: 'r1', types: ['late'], leaseMs: 1 })).body.claims
-    await until(async () => ((await http(host, 'GET', `/api/tasks/${claim.task.id}`)).body.status === 'pending' ? true : undefined), 'the reaper')
+    await until('the reaper put the task back', async () => (await http(host, 'GET', `/api/tasks/${claim.task.id}`)).body.status === 'pending')
     const late = await http(host, 'POST', `/api/executions/${claim.executionId}/complete`, { runnerId: 'r1', result: 1 })
     expect(late.body).toMatchObject({ accepted: false })
     const kinds = (await http(host, 'GET', `/api/activity?taskId=${claim.task.id}`)).body.items.map((a: { kind: string }) => a.kind)
@@ -214,8 +203,8 @@ describe('issue 17: a data dir that already holds an absurd backoff recovers', (
     try {
       const read = async (id: string) => (await http(host, 'GET', `/api/tasks/${id}`)).body
       await until(
-        async () => ((await read('huge-base')).status === 'pending' && (await read('nan-delay')).status === 'pending' ? true : undefined),
-        'the reaper',
+        'the reaper put both tasks back',
+        async () => (await read('huge-base')).status === 'pending' && (await read('nan-delay')).status === 'pending',
       )
       await expectBounded(read)
       await expectUp(host)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { deferred, memoryQueue, restartableHost, settled, sleep, startWorkerAt } from './helpers/runtime.js'
+import { until } from './helpers/queue.js'
+import { deferred, memoryQueue, restartableHost, settled, startWorkerAt } from './helpers/runtime.js'
 
 /**
  * A remote worker against a real HTTP server (in process, on a queue the test owns) that goes
@@ -28,7 +29,8 @@ describe('remote worker: host outages', () => {
     await started.promise
     await host.down()
     release.resolve()
-    await sleep(800)
+    // The worker tried to report while the host was down (that is what makes it disconnected).
+    await until('the worker found the host gone', () => seen.includes('disconnected'))
     expect((await queue.get(task.id)).status).toBe('processing')
     expect(seen).toEqual(['disconnected'])
     await host.up()
@@ -88,7 +90,7 @@ describe('remote worker: host outages', () => {
     await host.down()
     const t0 = Date.now()
     const graceful = worker.stop()
-    await sleep(100)
+    await until('the graceful stop began', () => worker.state() === 'stopping')
     await worker.stop({ force: true })
     await graceful
     expect(worker.state()).toBe('stopped')
@@ -99,13 +101,17 @@ describe('remote worker: host outages', () => {
     const queue = await memoryQueue()
     const host = await restartableHost(queue)
     const worker = await startWorkerAt(host.url, { handlers: { job: async () => 'ran' } })
-    await sleep(300) // a claim is waiting on the host now
+    await until("the worker's long-poll claim is waiting", () => host.waitingClaims() === 1)
     const t0 = Date.now()
     await worker.stop()
     expect(Date.now() - t0).toBeLessThan(1_500)
-    const task = await queue.enqueue({ type: 'job' })
-    await sleep(300)
-    expect((await queue.get(task.id)).status).toBe('pending')
+    expect(host.waitingClaims()).toBe(0)
     expect((await queue.runners()).map((r) => r.status)).toEqual(['stopped'])
+    // Claims nothing after: a second worker, started after the task is in, is the one that runs
+    // it (a stopped one still claiming would have raced it for the task).
+    const task = await queue.enqueue({ type: 'job' })
+    await startWorkerAt(host.url, { handlers: { job: async () => 'the second worker' } })
+    expect(await settled(queue, task.id)).toMatchObject({ status: 'completed', result: 'the second worker' })
+    expect((await queue.get(task.id)).executions).toHaveLength(1)
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { BreakerState } from '../src/runtime/index.js'
 import { PermanentError } from '../src/runtime/index.js'
-import { activityKinds, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
+import { until } from './helpers/queue.js'
+import { activityKinds, deferred, memoryQueue, settled, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
 describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (transport) => {
   const startWorker = workerOn(transport)
@@ -80,8 +81,9 @@ describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (
     })
     const tasks = await queue.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ type: 'api', payload: i, maxAttempts: 1 })))
     await settled(queue, tasks[1]!.id)
-    await sleep(50)
+    await until('the breaker opened', () => worker.breakers().api?.state === 'open')
     expect(worker.breakers().api).toMatchObject({ state: 'open', consecutiveFailures: 2 })
+    await until('stats show the open breaker', async () => (await queue.stats()).breakers.length > 0)
     expect((await queue.stats()).breakers).toEqual([expect.objectContaining({ runnerId: worker.runnerId, type: 'api', state: 'open', consecutiveFailures: 2 })])
     expect(ran).toHaveLength(2)
     // Other types keep flowing while api is open.
@@ -91,8 +93,7 @@ describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (
     // The trial fails: open again for another cool-down.
     await halfOpen.promise
     await settled(queue, tasks[2]!.id)
-    await sleep(20)
-    expect(worker.breakers().api?.state).toBe('open')
+    await until('the failed trial opened the breaker again', () => worker.breakers().api?.state === 'open')
     expect(ran).toHaveLength(3)
     // Healthy again: the next trial closes it and the rest flows.
     healthy = true
@@ -106,9 +107,9 @@ describe.each(TRANSPORTS)('createWorker: escalation and circuit breaker (%s)', (
       ['halfOpen', 'closed'],
     ])
     // The same story is in the activity stream, and stats() shows no breaker left open.
-    await sleep(20)
-    const breakerKinds = (await queue.activity({ type: 'api', limit: 1000 })).map((a) => a.kind).filter((k) => k.startsWith('breaker-'))
-    expect(breakerKinds).toEqual(['breaker-open', 'breaker-halfOpen', 'breaker-open', 'breaker-halfOpen', 'breaker-closed'])
+    const breakerKinds = async () => (await queue.activity({ type: 'api', limit: 1000 })).map((a) => a.kind).filter((k) => k.startsWith('breaker-'))
+    await until('the closing is in the activity stream', async () => (await breakerKinds()).includes('breaker-closed'))
+    expect(await breakerKinds()).toEqual(['breaker-open', 'breaker-halfOpen', 'breaker-open', 'breaker-halfOpen', 'breaker-closed'])
     expect((await queue.stats()).breakers).toEqual([])
   })
 })

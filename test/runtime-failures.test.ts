@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { abortKind, PermanentError, RetryAfter, TaskAborted } from '../src/runtime/index.js'
-import { activityKinds, aborted, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
+import { until } from './helpers/queue.js'
+import { activityKinds, aborted, deferred, memoryQueue, settled, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
 describe.each(TRANSPORTS)('createWorker: failures, retries, timeouts, cancellation (%s)', (transport) => {
   const startWorker = workerOn(transport)
@@ -177,7 +178,7 @@ describe.each(TRANSPORTS)('createWorker: failures, retries, timeouts, cancellati
     const queue = await memoryQueue()
     const task = await queue.enqueue({ type: 'x', maxAttempts: 1 })
     const [claim] = await queue.claim({ runnerId: 'manual', leaseMs: 1 })
-    await sleep(5)
+    await until('the 1 ms lease ran out', () => Date.now() > claim!.leaseUntil)
     expect(await queue.expireLeases()).toEqual([task.id])
     expect(await queue.complete(claim!.executionId, 'late')).toMatchObject({ accepted: false })
   })

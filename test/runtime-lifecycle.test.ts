@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createWorker, type WorkerHooks } from '../src/runtime/index.js'
 import examples, { escalation } from '../workers/examples/index.js'
+import { until } from './helpers/queue.js'
 import { aborted, deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
 describe.each(TRANSPORTS)('createWorker: shutdown (%s)', (transport) => {
@@ -82,7 +83,7 @@ describe.each(TRANSPORTS)('createWorker: shutdown (%s)', (transport) => {
     await started.promise
     const t0 = Date.now()
     const graceful = worker.stop()
-    await sleep(50)
+    await until('the graceful stop began', () => worker.state() === 'stopping')
     await worker.stop({ force: true })
     await graceful
     expect(Date.now() - t0).toBeLessThan(30_000)

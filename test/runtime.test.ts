@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createWorker } from '../src/runtime/index.js'
+import { until } from './helpers/queue.js'
 import { deferred, memoryQueue, settled, sleep, TRANSPORTS, workerOn } from './helpers/runtime.js'
 
 describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
@@ -50,8 +51,9 @@ describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
     ]
     const ids: string[] = []
     for (const [name, priority] of inputs) {
-      ids.push((await queue.enqueue({ type: 'job', payload: name, priority })).id)
-      await sleep(2)
+      const task = await queue.enqueue({ type: 'job', payload: name, priority })
+      ids.push(task.id)
+      await until('the clock moved on', () => Date.now() > task.createdAt)
     }
     // A dependency holds its task back whatever its priority.
     const blocked = await queue.enqueue({ type: 'job', payload: '7-after-low', priority: 'critical', dependsOn: [ids[1] as string] })
@@ -90,7 +92,9 @@ describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
     const otherType = await queue.enqueue({ type: 'theirs', queue: 'q1' })
     await startWorker({ queue, handlers: { mine: async () => 'ok' }, queues: ['q1'] })
     expect((await settled(queue, mine.id)).status).toBe('completed')
-    await sleep(100)
+    // Nothing else taken: a later task it does handle is done first (it claims in order).
+    const marker = await queue.enqueue({ type: 'mine', queue: 'q1' })
+    expect((await settled(queue, marker.id)).status).toBe('completed')
     expect((await queue.get(otherQueue.id)).status).toBe('pending')
     expect((await queue.get(otherType.id)).status).toBe('pending')
   })
@@ -100,7 +104,9 @@ describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
     await queue.pause('slow')
     const task = await queue.enqueue({ type: 'job', queue: 'slow' })
     await startWorker({ queue, handlers: { job: async () => 'ran' } })
-    await sleep(100)
+    // Not taken while paused: a later task in another queue is done first.
+    const marker = await queue.enqueue({ type: 'job', queue: 'fast' })
+    expect((await settled(queue, marker.id)).status).toBe('completed')
     expect((await queue.get(task.id)).status).toBe('pending')
     await queue.resume('slow')
     expect((await settled(queue, task.id)).status).toBe('completed')

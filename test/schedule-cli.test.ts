@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openQueue } from '../src/index.js'
 import { cli, removeTempDataDirs, tempDataDir } from './helpers/cli.js'
 import { startServe } from './helpers/host.js'
+import { until } from './helpers/queue.js'
 
 afterAll(removeTempDataDirs)
 
@@ -20,9 +21,13 @@ describe('livequeue schedule', () => {
     let host = await startServe(dataDir)
     const every = await cli(['schedule', 'set', 'tick', '--every', '1s', '--type', 'tick', '--catch-up', 'once', '--data-dir', dataDir])
     expect(every.code, every.stderr).toBe(0)
-    await new Promise((r) => setTimeout(r, 2_500))
+    const ticks = async () => ((await (await fetch(`${host.url}/api/tasks?type=tick`)).json()) as { items: unknown[] }).items.length
+    await until('the host fired two slots', async () => (await ticks()) >= 2)
     expect((await host.stop()).code).toBe(0)
-    await new Promise((r) => setTimeout(r, 1_500)) // down across a slot or two
+    // A fixed wait on purpose: the host must be down across two wall-clock slots, which is what
+    // the catch-up on restart is about (no event marks a slot passing while nothing runs). Every
+    // slot fired so far is before the stop, so 2 s after it two more are due, however slow the machine.
+    await new Promise((r) => setTimeout(r, 2_000))
     host = await startServe(dataDir)
     const throughHost = await cli(['schedule', 'list', '--json', '--data-dir', dataDir])
     expect(JSON.parse(throughHost.stdout).map((s: { name: string }) => s.name)).toEqual(['nightly', 'tick'])

@@ -7,15 +7,7 @@ import { openQueue } from '../src/taskQueue/openQueue.js'
 import { readLock } from '../src/store/lockFile.js'
 import { exited, FIXTURES } from './helpers/child.js'
 import { cli, ROOT } from './helpers/cli.js'
-import { tempDir } from './helpers/queue.js'
-
-const until = async (test: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+import { tempDir, until } from './helpers/queue.js'
 
 const post = (url: string, body?: unknown, token?: string) =>
   fetch(url, {
@@ -42,11 +34,12 @@ describe('the host serves HTTP', () => {
     const task = await json(post(`${url}/api/tasks`, { type: 'x', backoff: 'immediate' }))
     const claim = await json(post(`${url}/api/claims`, { runnerId: 'gone', leaseMs: 200 }))
     expect(claim.claims).toHaveLength(1)
-    await until(async () => (await host.queue.get(task.id)).executions?.[0]?.status === 'expired')
+    await until('the reaper expired the lease', async () => (await host.queue.get(task.id)).executions?.[0]?.status === 'expired')
 
     const waiting = fetch(`${url}/api/tasks/${task.id}/wait?timeoutMs=60000`)
     const polling = post(`${url}/api/claims`, { runnerId: 'r', types: ['none'], waitMs: 30_000 })
-    await new Promise((r) => setTimeout(r, 100))
+    // Both are in the host before it stops: the stop must end them, not refuse them.
+    await until('the wait and the long-poll claim are in', () => host.server!.waitingClaims() === 1 && host.server!.requestsInFlight() === 2)
     const started = Date.now()
     await host.stop()
     expect(Date.now() - started).toBeLessThan(5_000)
@@ -83,7 +76,7 @@ describe('the host serves HTTP', () => {
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
-    await until(() => /http: +http:\/\/127\.0\.0\.1:\d+/.test(out), 30_000)
+    await until('the host printed its URL', () => /http: +http:\/\/127\.0\.0\.1:\d+/.test(out))
     const url = readLock(dataDir)!.url!
     expect(out).toContain(url)
     expect(out).toContain('auth:    bearer tokens')

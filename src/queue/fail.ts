@@ -7,7 +7,7 @@ import { retryDelayMs } from '../retry/backoff.js'
 import type { QueueContext } from './context.js'
 import { toErrorInfo } from './errorInfo.js'
 import { lookupExecution, type Reporter } from './execution.js'
-import type { ReportResult } from './types.js'
+import type { FailResult } from '../shapes/task.js'
 
 export type FailOptions = Reporter & {
   /** Fail for good, no retry (a `PermanentError`). (Default: false) */
@@ -44,8 +44,7 @@ export const retryAtFor = (
 
 const OUTCOMES: ReadonlyArray<string> = ['failed', 'timedOut', 'interrupted']
 
-/** What `fail` did: `retryAt` is when the task runs again, or null when it ended (dead letter or cancel). */
-export type FailResult = ReportResult & { retryAt: number | null }
+export type { FailResult }
 
 /** The execution failed: the task is retried by its policy, or failed for good with `lastError`. */
 export const fail = async (ctx: QueueContext, executionId: string, error: unknown, opts: FailOptions = {}): Promise<FailResult> => {

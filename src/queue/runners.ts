@@ -1,10 +1,11 @@
 import * as os from 'node:os'
 import { events } from '../../events/index.js'
 import type { RunnerRow } from '../../schema/runners.js'
+import type { Runner } from '../shapes/runner.js'
 import { ValidationError } from '../errors.js'
 import { type QueueContext, select } from './context.js'
 
-export type Runner = Omit<RunnerRow, 'types'> & { types: string[] }
+export type { Runner }
 export type RunnerInfo = { runnerId: string; types: ReadonlyArray<string>; concurrency: number; host?: string; pid?: number }
 
 /** The worker registry, most recently seen first. */

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js'
+import type { Throughput } from '../shapes/throughput.js'
 import { type QueueContext, select } from './context.js'
 
 export type ThroughputOptions = {
@@ -6,11 +7,7 @@ export type ThroughputOptions = {
   minutes?: number
 }
 
-/** Completed and failed executions per minute, oldest minute first, every minute present (zeros too). */
-export type Throughput = {
-  bucketMs: number
-  buckets: Array<{ at: number; completed: number; failed: number }>
-}
+export type { Throughput }
 
 const MINUTE = 60_000
 

@@ -1,5 +1,5 @@
 import { type QueueContext, select, selectOne } from './context.js'
-import type { StatusCounts } from './types.js'
+import type { StatusCounts, UnhandledType } from '../shapes/stats.js'
 
 /**
  * How long pending tasks of a type may go without any worker registered for it before `stats`
@@ -14,16 +14,7 @@ export const UNHANDLED_AFTER_MS = 60_000
  */
 export const RUNNER_SILENT_MS = 3 * 60_000
 
-/** A task type with pending tasks that no worker has handled for a while. */
-export type UnhandledType = {
-  type: string
-  /** Its pending tasks. */
-  pending: number
-  /** When a worker registered for it was last seen, or null if none ever was. */
-  lastSeenAt: number | null
-  /** How long it has had pending tasks and no worker: since the later of `lastSeenAt` and its oldest pending task's creation. */
-  unhandledForMs: number
-}
+export type { UnhandledType }
 
 type RunnerTypes = { types: string; status: string; lastSeenAt: number }
 

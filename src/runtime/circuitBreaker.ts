@@ -1,3 +1,7 @@
+import type { BreakerState } from '../shapes/statuses.js'
+
+export type { BreakerState }
+
 /**
  * A circuit breaker per task type, in this worker's memory. After `threshold` consecutive
  * failed attempts the type's breaker opens: the claim loop stops claiming that type for
@@ -5,8 +9,6 @@
  * closes it; its failure opens it for another cool-down. Cancelled and interrupted attempts
  * count neither way (they say nothing about the handler's health).
  */
-export type BreakerState = 'closed' | 'open' | 'halfOpen'
-
 export type BreakerSnapshot = {
   state: BreakerState
   consecutiveFailures: number

@@ -115,7 +115,7 @@ export const scheduleFromRow = (row: ScheduleRow, now: number): Schedule => ({
   everyMs: row.everyMs,
   timeZone: row.timeZone,
   task: JSON.parse(row.template),
-  catchUp: row.catchUp as Schedule['catchUp'],
+  catchUp: row.catchUp,
   enabled: row.enabled === 1,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,

@@ -1,4 +1,6 @@
 import type { EnqueueInput } from '../queue/types.js'
+import type { Schedule } from '../shapes/schedule.js'
+import type { CatchUp } from '../shapes/statuses.js'
 
 /** What each fire enqueues: an enqueue input without timing, dependencies, id or idempotency key. */
 export type ScheduleTask = Omit<EnqueueInput, 'delay' | 'runAt' | 'dependsOn' | 'idempotencyKey' | 'id'>
@@ -12,21 +14,8 @@ export type ScheduleInput = {
   every?: number | string
   task: ScheduleTask
   /** After downtime: `skip` fires only future slots; `once` fires one task for the missed slots. (Default: skip) */
-  catchUp?: 'skip' | 'once'
+  catchUp?: CatchUp
 }
 
-export type Schedule = {
-  name: string
-  cron: string | null
-  everyMs: number | null
-  timeZone: string | null
-  task: ScheduleTask
-  catchUp: 'skip' | 'once'
-  enabled: boolean
-  createdAt: number
-  updatedAt: number
-  lastSlotAt: number | null
-  lastTaskId: string | null
-  /** When it fires next, computed now (null when paused or when no slot is left). */
-  nextFireAt: number | null
-}
+// The answer's shape is an Effect Schema in src/shapes/schedule.ts (the HTTP API documents the same one).
+export type { Schedule }

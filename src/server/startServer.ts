@@ -58,6 +58,8 @@ export type Server = {
   readonly metrics: Metrics
   /** Long-poll claims waiting for work now. */
   waitingClaims(): number
+  /** Requests being answered now, long waits and streams included (a test waits on it rather than sleeping). */
+  requestsInFlight(): number
   /** Whether requests need a token now (tokens.json has any). */
   requiresTokens(): boolean
   ready(): void
@@ -125,6 +127,7 @@ export const startServer = async (opts: ServerOptions): Promise<Server> => {
     port: bound,
     metrics: deps.metrics,
     waitingClaims: () => deps.waiters.waiting,
+    requestsInFlight: () => lifecycle.inFlight,
     requiresTokens: deps.tokensRequired,
     ready: () => lifecycle.ready(),
     close() {

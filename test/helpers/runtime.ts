@@ -96,6 +96,8 @@ export const restartableHost = async (queue: TaskQueue) => {
   const port = server.port
   const host = {
     url: server.url,
+    /** Long-poll claims waiting on the host now (0 while it is down). */
+    waitingClaims: () => server?.waitingClaims() ?? 0,
     async down() {
       await server?.close()
       server = null
