@@ -48,6 +48,9 @@ export const workerTasks = State.SQLite.table({
     onDependencyFailure: State.SQLite.text({ default: 'cancel' }),
     /** Why the queue cancelled it (a dependency failed or was cancelled); null for a cancel by hand. */
     cancelReason: State.SQLite.text({ nullable: true }),
+    /** The W3C trace context of the span that enqueued it (`00-<trace id>-<span id>-<flags>`); null when nothing traced it. */
+    traceparent: State.SQLite.text({ nullable: true }),
+    tracestate: State.SQLite.text({ nullable: true }),
   },
   indexes: [
     // The next-task query: pending tasks in claim order.

@@ -174,3 +174,10 @@ export const truncated = (text: string, max: number): string => {
   const keep = Math.max(0, max - marker(text.length).length)
   return text.slice(0, keep) + marker(text.length - keep)
 }
+
+/**
+ * A task's W3C `tracestate` (from the enqueuer's span, or the `tracestate` header): at most 512
+ * characters, what W3C asks every propagator to keep; a longer one is dropped (the trace goes on
+ * without it), never refused.
+ */
+export const MAX_TRACESTATE_CHARS = 512

@@ -102,6 +102,12 @@ export type Task = {
   escalatedTo: string | null
   /** Who enqueued it over HTTP (the token's name), else null. */
   createdBy: string | null
+  /**
+   * The W3C trace context of the span that enqueued it (`00-<trace id>-<span id>-<flags>`): each
+   * execution's span is its child (README, "Tracing"). Null when nothing traced the enqueue.
+   */
+  traceparent: string | null
+  tracestate: string | null
   /** Set by `enqueue` when an existing task with the same idempotency key was returned. */
   deduplicated?: boolean
   /** Set by `get`: every execution, oldest first. */

@@ -95,6 +95,11 @@ export const Task = Schema.Struct({
   escalatedFrom: Schema.NullOr(Schema.String),
   escalatedTo: Schema.NullOr(Schema.String),
   createdBy: Schema.NullOr(Schema.String).annotations({ description: 'the token name that enqueued it over HTTP' }),
+  traceparent: Schema.NullOr(Schema.String).annotations({
+    description:
+      "the W3C trace context of the span that enqueued it (the caller's traceparent header, or the host's enqueue span); each execution's span is its child",
+  }),
+  tracestate: Schema.NullOr(Schema.String).annotations({ description: 'the W3C tracestate that goes with traceparent' }),
   deduplicated: Schema.optional(Schema.Boolean),
   executions: Schema.optional(Schema.Array(Execution)),
   checkpoint: Schema.optional(Schema.NullOr(Checkpoint)),
