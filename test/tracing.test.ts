@@ -211,6 +211,11 @@ describe('tracing across HTTP', () => {
       expect(created.body).toMatchObject({ traceparent, tracestate: 'vendor=abc' })
       const batch = await server.api('POST', '/api/tasks/batch', { body: { tasks: [{ type: 'x' }] }, headers: { traceparent } })
       expect(batch.body.items[0].traceparent).toBe(traceparent)
+      // A RemoteQueue given a context explicitly (what the CLI does with $TRACEPARENT) sends it.
+      const producer = new RemoteQueue({ url: server.url })
+      expect((await producer.enqueue({ type: 'x' }, { trace: { traceparent } })).traceparent).toBe(traceparent)
+      expect((await producer.enqueueMany([{ type: 'x' }], { trace: { traceparent } }))[0]?.traceparent).toBe(traceparent)
+      await producer.close()
       for (const bad of ['garbage', '00-00000000000000000000000000000000-b7ad6b7169203331-01', 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01']) {
         const answer = await server.api('POST', '/api/tasks', { body: { type: 'x' }, headers: { traceparent: bad } })
         expect(answer.status).toBe(201)
