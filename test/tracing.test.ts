@@ -176,6 +176,22 @@ describe('tracing in process', () => {
     expect(span!.attributes['messaging.batch.message_count']).toBe(3)
     expect(span!.attributes['livequeue.task.type']).toBeUndefined()
     expect(new Set(tasks.map((t) => t.traceparent))).toEqual(new Set([`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`]))
+    for (const t of tasks) expect((await queue.get(t.id)).traceparent).toBe(t.traceparent)
+  })
+
+  it('enqueues of one turn share a commit (one TasksQueued event) and each task keeps its own trace context', async () => {
+    queue = await openQueue({ inMemory: true })
+    const q = queue
+    const seq = () => Number(q.store.syncStatus().localHead.replace(/^e(\d+).*$/, '$1'))
+    const before = seq()
+    const [a, b] = await Promise.all([inSpan('first', () => q.enqueue({ type: 'a' })), inSpan('second', () => q.enqueue({ type: 'b' }))])
+    expect(Number.isInteger(before)).toBe(true)
+    expect(seq()).toBe(before + 1)
+    const [first] = named('first')
+    const [second] = named('second')
+    expect(traceIdOf((await queue.get(a.id)).traceparent)).toBe(first!.spanContext().traceId)
+    expect(traceIdOf((await queue.get(b.id)).traceparent)).toBe(second!.spanContext().traceId)
+    expect(first!.spanContext().traceId).not.toBe(second!.spanContext().traceId)
   })
 })
 
