@@ -26,6 +26,12 @@ export const QueuedTask = Schema.Struct({
    * which one in `ctx.dependencies`). Absent means `cancel`: it is cancelled with the reason.
    */
   onDependencyFailure: Schema.optional(Schema.Literal('cancel', 'run')),
+  /**
+   * The W3C trace context of the enqueue span (src/tracing/): each execution's span is its child.
+   * Absent when nothing traced the enqueue (no OpenTelemetry SDK and no caller's context).
+   */
+  traceparent: Schema.optional(Schema.String),
+  tracestate: Schema.optional(Schema.String),
 })
 export type QueuedTask = typeof QueuedTask.Type
 

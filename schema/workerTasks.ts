@@ -53,6 +53,9 @@ export const workerTasks = State.SQLite.table({
      * apart so the walk over the others never steps over a rate-limited backlog (schema/eligible.ts).
      */
     limited: State.SQLite.integer({ default: 0 }),
+    /** The W3C trace context of the span that enqueued it (`00-<trace id>-<span id>-<flags>`); null when nothing traced it. */
+    traceparent: State.SQLite.text({ nullable: true }),
+    tracestate: State.SQLite.text({ nullable: true }),
   },
   indexes: [
     // The next-task query: pending tasks not rate limited, in claim order.

@@ -179,3 +179,10 @@ export const truncated = (text: string, max: number): string => {
 export const MAX_RATE_LIMIT_MAX = 1_000_000
 export const MAX_RATE_LIMIT_WINDOW_MS = 30 * DAY_MS
 export const MAX_RATE_LIMITED_MS = 30 * DAY_MS
+
+/**
+ * A task's W3C `tracestate` (from the enqueuer's span, or the `tracestate` header): at most 512
+ * characters, what W3C asks every propagator to keep; a longer one is dropped (the trace goes on
+ * without it), never refused.
+ */
+export const MAX_TRACESTATE_CHARS = 512

@@ -7,9 +7,13 @@ import { tempDir } from './helpers/queue.js'
 
 /**
  * Issue 15 on the dashboard, in a real browser against a real host: the overview warns about a
- * type no worker handles, and a task page says why the queue cancelled the task. The store is
+ * type no worker handles, and a task page says why the queue cancelled the task and shows the
+ * trace id the task carries. The store is
  * seeded first by a queue whose clock is two minutes behind, so the warning is due at once.
  */
+
+/** The producer's trace context (no SDK here: the tasks carry it as given). */
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
 
 let browser: Browser
 let host: Host
@@ -17,11 +21,14 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const dataDir = tempDir('livequeue-dash15-')
   const seed = await openQueue({ dataDir, now: () => Date.now() - 120_000 })
-  await seed.enqueueMany([
-    { id: 'step', type: 'lookup' },
-    { id: 'report', type: 'report', dependsOn: ['step'] },
-    { id: 'cleanup', type: 'report', dependsOn: ['step'], onDependencyFailure: 'run' },
-  ])
+  await seed.enqueueMany(
+    [
+      { id: 'step', type: 'lookup' },
+      { id: 'report', type: 'report', dependsOn: ['step'] },
+      { id: 'cleanup', type: 'report', dependsOn: ['step'], onDependencyFailure: 'run' },
+    ],
+    { trace: { traceparent: TRACEPARENT } },
+  )
   await seed.cancel('step')
   await seed.close()
   host = await startHost({ dataDir, http: { port: 0 }, followActivity: false, write: () => {} })
@@ -31,7 +38,7 @@ afterAll(async () => {
   await host?.stop()
 })
 
-it('the overview warns that no worker handles a type; the task page shows the cancel reason', async () => {
+it('the overview warns that no worker handles a type; the task page shows the cancel reason and the trace id', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
   const errors = collectPageErrors(page)
   await page.goto(`${host.server?.url}/`)
@@ -44,6 +51,7 @@ it('the overview warns that no worker handles a type; the task page shows the ca
   const reason = page.getByTestId('cancel-reason')
   await reason.waitFor()
   await expect(reason.textContent()).resolves.toBe('dependency step (lookup) was cancelled')
+  await expect(page.getByTestId('trace-id').textContent()).resolves.toBe('4bf92f3577b34da6a3ce929d0e0e4736')
   await page.goto(`${host.server?.url}/#/tasks/cleanup`)
   await page.getByTestId('depends-on').filter({ hasText: 'runs even if one fails' }).waitFor()
   await screenshot(page, 'dashboard', 'task-cancel-reason')

@@ -22,7 +22,8 @@ const TASKS = `(SELECT key AS k,
     value ->> '$.timeoutMs' AS timeoutMs, value -> '$.dependsOn' AS dependsOn,
     value ->> '$.idempotencyKey' AS idempotencyKey, value -> '$.tags' AS tags,
     value -> '$.metadata' AS metadata, value ->> '$.escalatedFrom' AS escalatedFrom, value ->> '$.createdBy' AS createdBy,
-    COALESCE(value ->> '$.onDependencyFailure', 'cancel') AS onDependencyFailure
+    COALESCE(value ->> '$.onDependencyFailure', 'cancel') AS onDependencyFailure,
+    value ->> '$.traceparent' AS traceparent, value ->> '$.tracestate' AS tracestate
   FROM json_each($tasks))`
 
 /** Whether dependency `p` no longer holds back new task `n` (see `taskDependencies.settled`). */
@@ -59,12 +60,13 @@ export const queuedWrites = (tasks: ReadonlyArray<QueuedTask>): SqlWrite[] => {
     write(
       `INSERT OR IGNORE INTO workerTasks (id, type, queue, payload, priority, claimRank, status, processAfter,
          createdAt, updatedAt, attempts, maxAttempts, backoff, timeoutMs, dependsOn, blockedBy, idempotencyKey,
-         tags, metadata, cancelRequested, escalatedFrom, createdBy, onDependencyFailure, limited)
+         tags, metadata, cancelRequested, escalatedFrom, createdBy, onDependencyFailure, limited,
+         traceparent, tracestate)
        SELECT n.id, n.type, n.queue, n.payload, n.priority, 100 - n.priority, 'pending', n.processAfter,
          n.createdAt, n.createdAt, 0, n.maxAttempts, n.backoff, n.timeoutMs, n.dependsOn,
          json_array_length(n.dependsOn) - (SELECT count(*) FROM workerTasks p WHERE p.id IN (SELECT value FROM json_each(n.dependsOn)) AND ${SETTLED}),
          n.idempotencyKey, n.tags, n.metadata, 0, n.escalatedFrom, n.createdBy, n.onDependencyFailure,
-         ${hasRateLimitRow('n')}
+         ${hasRateLimitRow('n')}, n.traceparent, n.tracestate
        FROM ${TASKS} n ORDER BY n.k`,
       binds,
       'workerTasks',

@@ -1,6 +1,7 @@
 import type { ActivityEntry, Execution, Task } from '../queue/types.js'
 import { duration, keyValue, oneLine, preview, relative, table, truncate, when } from './format.js'
 import { executionLogs } from './formatLogs.js'
+import { traceIdOf } from '../tracing/traceparent.js'
 
 /** Human views of tasks: a list table, a summary block, and the full detail for `show`. */
 
@@ -55,6 +56,8 @@ export const taskSummary = (task: Task, now: number): string =>
     ['lease until', task.leaseUntil === null ? undefined : when(task.leaseUntil, now)],
     ['escalated from', task.escalatedFrom ?? undefined],
     ['escalated to', task.escalatedTo ?? undefined],
+    // The id to search a trace backend by (Jaeger, Tempo, Honeycomb…); README, "Tracing".
+    ['trace', traceIdOf(task.traceparent) ?? undefined],
     ['payload', preview(task.payload, 200)],
     ['result', task.result === null || task.result === undefined ? undefined : preview(task.result, 200)],
     ['last error', task.lastError === null ? undefined : truncate(oneLine(`${task.lastError.type}: ${task.lastError.message}`), 200)],

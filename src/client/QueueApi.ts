@@ -11,6 +11,7 @@ import type { TaskQueue } from '../taskQueue/TaskQueue.js'
 import type { RateLimit, RateLimitInput, RateLimitScope, RateLimitTarget } from '../rateLimits/types.js'
 import type { Schedule, ScheduleInput } from '../scheduler/types.js'
 import type { Throughput, ThroughputOptions } from '../queue/throughput.js'
+import type { TraceCarrier } from '../tracing/traceparent.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 
 /**
@@ -22,9 +23,15 @@ import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page,
 export type QueryResult = { rows: Record<string, unknown>[]; truncated: boolean }
 
 /** What producers, admins and readers use. */
+/**
+ * `trace`: the W3C trace context to enqueue under, when it is not the active OpenTelemetry
+ * context (the CLI passes its `TRACEPARENT`); README, "Tracing".
+ */
+export type EnqueueOptions = { trace?: TraceCarrier }
+
 export interface ProducerApi {
-  enqueue(input: EnqueueInput): Promise<Task>
-  enqueueMany(inputs: ReadonlyArray<EnqueueInput>): Promise<Task[]>
+  enqueue(input: EnqueueInput, opts?: EnqueueOptions): Promise<Task>
+  enqueueMany(inputs: ReadonlyArray<EnqueueInput>, opts?: EnqueueOptions): Promise<Task[]>
   get(taskId: string): Promise<Task>
   list(opts?: ListOptions): Promise<Page<Task>>
   stats(): Promise<Stats>

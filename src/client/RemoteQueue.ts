@@ -17,7 +17,8 @@ import { scopeAndName } from '../rateLimits/target.js'
 import type { RateLimit, RateLimitTarget } from '../rateLimits/types.js'
 import type { Schedule } from '../scheduler/types.js'
 import { baseUrl, type Method, type Query, requestJson } from './http.js'
-import type { QueryResult, QueueApi, RateLimitApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
+import type { EnqueueOptions, QueryResult, QueueApi, RateLimitApi, RemoteClaimOptions, ScheduleApi } from './QueueApi.js'
+import { traceHeaders } from './traceHeaders.js'
 
 export type RemoteQueueOptions = {
   /** The host, e.g. `http://127.0.0.1:7420`. */
@@ -59,7 +60,11 @@ export class RemoteQueue implements QueueApi {
     this.clock = opts.now ?? Date.now
   }
 
-  private call<T>(method: Method, path: string, opts: { body?: unknown; query?: Query; longPoll?: boolean } = {}): Promise<T> {
+  private call<T>(
+    method: Method,
+    path: string,
+    opts: { body?: unknown; query?: Query; longPoll?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new QueueClosed())
     const { longPoll, ...rest } = opts
     const request = requestJson<T>(this.url, this.token, method, path, longPoll ? { ...rest, signal: this.polls.signal } : rest)
@@ -77,11 +82,12 @@ export class RemoteQueue implements QueueApi {
     return this.clock()
   }
 
-  enqueue(input: EnqueueInput): Promise<Task> {
-    return this.call('POST', '/api/tasks', { body: input })
+  /** Sends the active span's trace context (or `opts.trace`) as `traceparent`: the host's enqueue span is its child. */
+  enqueue(input: EnqueueInput, opts: EnqueueOptions = {}): Promise<Task> {
+    return this.call('POST', '/api/tasks', { body: input, ...traceHeaders(opts.trace) })
   }
-  async enqueueMany(inputs: ReadonlyArray<EnqueueInput>): Promise<Task[]> {
-    return (await this.call<{ items: Task[] }>('POST', '/api/tasks/batch', { body: { tasks: inputs } })).items
+  async enqueueMany(inputs: ReadonlyArray<EnqueueInput>, opts: EnqueueOptions = {}): Promise<Task[]> {
+    return (await this.call<{ items: Task[] }>('POST', '/api/tasks/batch', { body: { tasks: inputs }, ...traceHeaders(opts.trace) })).items
   }
   get(taskId: string): Promise<Task> {
     return this.call('GET', `/api/tasks/${id(taskId)}`)
@@ -232,7 +238,7 @@ export class RemoteQueue implements QueueApi {
   }
   escalate(input: EscalationInput): Promise<Task> {
     const { taskId, error, ...rest } = input
-    return this.call('POST', `/api/tasks/${id(taskId)}/escalate`, { body: { ...rest, error: toErrorInfo(error) } })
+    return this.call('POST', `/api/tasks/${id(taskId)}/escalate`, { body: { ...rest, error: toErrorInfo(error) }, ...traceHeaders(undefined) })
   }
   /** `host` and `pid` default to this process's: the worker's machine, not the host's. */
   async runnerStarted(info: RunnerInfo): Promise<void> {

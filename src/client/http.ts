@@ -12,7 +12,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export type Query = Record<string, string | number | boolean | null | undefined>
 
-export type RequestOptions = { body?: unknown; query?: Query; signal?: AbortSignal }
+export type RequestOptions = { body?: unknown; query?: Query; signal?: AbortSignal; headers?: Record<string, string> }
 
 /** `http://host:port/` → `http://host:port` (paths are appended with their leading slash). */
 export const baseUrl = (url: string): string => {
@@ -69,7 +69,7 @@ export const requestJson = async <T>(base: string, token: string | undefined, me
   const response = await send(base, {
     url: `${base}${withQuery(path, opts.query)}`,
     method,
-    headers: headers(token, true),
+    headers: opts.headers ? { ...headers(token, true), ...opts.headers } : headers(token, true),
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   })

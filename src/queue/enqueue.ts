@@ -8,6 +8,8 @@ import { taskFromRow } from './rows.js'
 import type { EnqueueInput, Task } from './types.js'
 import { type QueuedPayload, validateEnqueueInput } from './validateInput.js'
 import type { WorkerTaskRow } from '../../schema/workerTasks.js'
+import { EnqueueSpan } from '../tracing/enqueueSpan.js'
+import type { TraceCarrier } from '../tracing/traceparent.js'
 
 const keyTouch = (key: string) => `key:${key}`
 
@@ -33,6 +35,8 @@ export const taskFromQueued = (p: QueuedPayload): Task => ({
   blockedBy: p.dependsOn.length,
   onDependencyFailure: p.onDependencyFailure ?? 'cancel',
   cancelReason: null,
+  traceparent: p.traceparent ?? null,
+  tracestate: p.tracestate ?? null,
   result: null,
   lastError: null,
   currentExecutionId: null,
@@ -48,11 +52,26 @@ export const taskFromQueued = (p: QueuedPayload): Task => ({
  * Nothing is written unless all inputs are valid. A known idempotency key returns the existing
  * task marked `deduplicated`. Resolves once the events are persisted.
  */
-export const enqueueMany = async (
-  ctx: QueueContext,
-  inputs: ReadonlyArray<EnqueueInput>,
-  extra: { escalatedFrom?: string; createdBy?: string } = {},
-): Promise<Task[]> => {
+export const enqueueMany = async (ctx: QueueContext, inputs: ReadonlyArray<EnqueueInput>, extra: EnqueueExtra = {}): Promise<Task[]> => {
+  const span = new EnqueueSpan(extra.trace)
+  try {
+    const tasks = await enqueueTraced(ctx, inputs, extra, span)
+    span.end(tasks.every((t) => t.deduplicated === true))
+    return tasks
+  } catch (error) {
+    span.fail(error)
+    throw error
+  }
+}
+
+/**
+ * Who enqueues: `escalatedFrom` (the queue's own escalation), `createdBy` (an HTTP token's name),
+ * `trace` (the caller's W3C trace context when it is not the active one: an HTTP request's
+ * `traceparent` header, the CLI's `TRACEPARENT`).
+ */
+export type EnqueueExtra = { escalatedFrom?: string; createdBy?: string; trace?: TraceCarrier }
+
+const enqueueTraced = async (ctx: QueueContext, inputs: ReadonlyArray<EnqueueInput>, extra: EnqueueExtra, span: EnqueueSpan): Promise<Task[]> => {
   const now = ctx.now()
   const many = inputs.length !== 1
   // An escalation's payload wraps the original one (≤ the caps) in { original, error, … }: one
@@ -64,6 +83,7 @@ export const enqueueMany = async (
     validateEnqueueInput(declared(input, index), { maxPayloadBytes: ctx.maxPayloadBytes, now, newId, ...allowance, ...(many ? { index } : {}) }),
   )
   const at = (i: number, field: string) => (many ? `[${i}].${field}` : field)
+  span.describe(planned)
 
   // Reads below must see writes still in the open group commit.
   ctx.owned.group.flushIfTouched(planned.flatMap((p) => [p.id, ...p.dependsOn, ...(p.idempotencyKey ? [keyTouch(p.idempotencyKey)] : [])]))
@@ -94,7 +114,8 @@ export const enqueueMany = async (
     batchIds.set(p.id, fresh.length)
     results.push(fresh.length)
     inputIndex.push(i)
-    fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null, createdBy: extra.createdBy ?? null })
+    // Every task of the call carries the enqueue span's context: its executions are that span's children.
+    fresh.push({ ...p, escalatedFrom: extra.escalatedFrom ?? null, createdBy: extra.createdBy ?? null, ...span.carrier })
   }
 
   checkDependencies(ctx, fresh, batchIds, (i, field) => at(inputIndex[i] ?? i, field))
@@ -112,7 +133,7 @@ export const enqueueMany = async (
   )
 }
 
-export const enqueue = async (ctx: QueueContext, input: EnqueueInput, extra: { createdBy?: string } = {}): Promise<Task> => {
+export const enqueue = async (ctx: QueueContext, input: EnqueueInput, extra: Omit<EnqueueExtra, 'escalatedFrom'> = {}): Promise<Task> => {
   const [task] = await enqueueMany(ctx, [input], extra)
   return task as Task
 }

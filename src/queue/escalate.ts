@@ -1,7 +1,7 @@
 import { events } from '../../events/index.js'
 import { ValidationError } from '../errors.js'
 import type { QueueContext } from './context.js'
-import { enqueueMany } from './enqueue.js'
+import { type EnqueueExtra, enqueueMany } from './enqueue.js'
 import { toErrorInfo } from './errorInfo.js'
 import { readTaskRow } from './read.js'
 import { taskFromRow } from './rows.js'
@@ -22,7 +22,7 @@ export type EscalationInput = {
  * error, where it came from; same queue and priority, so it is not starved) and records
  * `TaskEscalated` on the original. Idempotent per execution. Resolves with the linked task.
  */
-export const escalate = async (ctx: QueueContext, input: EscalationInput): Promise<Task> => {
+export const escalate = async (ctx: QueueContext, input: EscalationInput, by: Pick<EnqueueExtra, 'trace'> = {}): Promise<Task> => {
   if (input?.reason !== 'failure' && input?.reason !== 'timeout') {
     throw new ValidationError({ field: 'reason', reason: `must be failure or timeout; got ${String(input?.reason)}` })
   }
@@ -44,7 +44,7 @@ export const escalate = async (ctx: QueueContext, input: EscalationInput): Promi
         metadata: { escalatedFrom: task.id, fromType: task.type, reason: input.reason },
       },
     ],
-    { escalatedFrom: task.id },
+    { escalatedFrom: task.id, ...by },
   )
   const toTask = linked as Task
   // Already escalated by an earlier report of this same execution: the event is there too.

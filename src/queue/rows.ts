@@ -36,6 +36,9 @@ export const taskFromRow = (row: WorkerTaskRow): Task => ({
   escalatedFrom: row.escalatedFrom,
   escalatedTo: row.escalatedTo,
   createdBy: row.createdBy,
+  // Rows of an archive sealed before the columns existed have neither.
+  traceparent: row.traceparent ?? null,
+  tracestate: row.tracestate ?? null,
 })
 
 export const executionFromRow = (row: TaskExecutionRow): Execution => ({

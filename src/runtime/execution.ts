@@ -8,6 +8,7 @@ import type { LogBuffer } from './logBuffer.js'
 import { ProgressThrottle } from './progressThrottle.js'
 import { isRateLimited, type Outcome, report } from './report.js'
 import type { EscalationRule, Handler, HandlerContext } from './types.js'
+import { ExecutionSpan } from '../tracing/executionSpan.js'
 
 export type Verdict = 'success' | 'failure' | 'neutral'
 
@@ -50,6 +51,8 @@ export class Execution {
   private rateLimited = false
   private verdictGiven = false
   private final: Promise<void> | null = null
+  /** Started with the execution, ended with its final report (src/tracing/executionSpan.ts). */
+  private readonly span: ExecutionSpan
 
   constructor(
     claim: Claim,
@@ -62,6 +65,7 @@ export class Execution {
     this.lastCheckpoint = claim.checkpoint?.data
     d.logs.open(claim.executionId)
     this.base = { runnerId: d.runnerId, task: claim.task, executionId: claim.executionId, attempt: claim.attempt }
+    this.span = new ExecutionSpan(claim.task, { executionId: claim.executionId, attempt: claim.attempt, runnerId: d.runnerId })
     this.progress = new ProgressThrottle((v) =>
       d.backend.progress(this.executionId, v.fraction, v.message, { leaseMs: d.leaseMs, runnerId: d.runnerId }).then(
         (r) => this.onReport(r),
@@ -78,8 +82,12 @@ export class Execution {
     let outcome: Outcome
     try {
       if (this.controller.signal.aborted) throw this.controller.signal.reason
-      const dependencies = this.task.dependsOn.length === 0 ? [] : await readDependencies((id) => this.d.backend.queue.get(id), this.task)
-      outcome = { kind: 'success', result: await this.handler(this.task, this.context(dependencies)) }
+      // In the span's context, so what the handler traces (and enqueues) nests under this execution.
+      const result = await this.span.run(async () => {
+        const dependencies = this.task.dependsOn.length === 0 ? [] : await readDependencies((id) => this.d.backend.queue.get(id), this.task)
+        return this.handler(this.task, this.context(dependencies))
+      })
+      outcome = { kind: 'success', result }
     } catch (error) {
       outcome = { kind: 'error', error }
     }
@@ -197,9 +205,15 @@ export class Execution {
       const logsSent = this.d.logs.flush()
       if (backend.kind === 'remote') await logsSent
       const onSubmitted = this.d.onReportSubmitted
-      await report({ backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown, ...(onSubmitted ? { onSubmitted } : {}) }, outcome)
+      const inSpan = <T>(fn: () => T): T => this.span.run(fn)
+      const deps = { backend, hooks, escalation, base: this.base, startedAt: this.startedAt, cancelKnown, inSpan, ...(onSubmitted ? { onSubmitted } : {}) }
+      const reported = await report(deps, outcome)
+      this.span.end(reported.outcome, reported.error)
       await logsSent
-    })().catch((error) => this.d.onError(error, 'report'))
+    })().catch((error) => {
+      this.span.end(null, error)
+      this.d.onError(error, 'report')
+    })
     return this.final
   }
 }

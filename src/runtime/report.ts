@@ -4,6 +4,10 @@ import type { WorkerBackend } from './backend.js'
 import { escalate, escalationTarget } from './escalation.js'
 import type { Hooks, TaskHookEvent } from './hooks.js'
 import type { EscalationRule } from './types.js'
+import type { ExecutionOutcome } from '../tracing/attributes.js'
+
+/** What became of the execution once reported (its span's outcome) and the error that failed it, if one did. */
+export type Reported = { outcome: ExecutionOutcome; error?: unknown }
 
 /** How an execution ended, as far as the runtime is concerned. */
 export type Outcome = { kind: 'success'; result: unknown } | { kind: 'error'; error: unknown } | { kind: 'timedOut'; error: unknown } | { kind: 'interrupted' }
@@ -21,6 +25,8 @@ export type ReportDeps = {
    * claims again right then, so its claim joins the completion's group commit.
    */
   onSubmitted?: () => void
+  /** Runs the escalation's enqueue in the execution span's context, so it is traced as its child. */
+  inSpan?: <T>(fn: () => T) => T
 }
 
 /** Whether a handler's error is a `RateLimited` (by name too, so a second copy of this module still counts). */
@@ -44,13 +50,14 @@ export const failOptionsFor = (error: unknown): FailOptions => {
  * timeout or failure. A report the queue does not accept (the lease expired, someone else holds the task)
  * is recorded by the core in the activity stream and reported here through `task:ignored`.
  */
-export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => {
+export const report = async (d: ReportDeps, outcome: Outcome): Promise<Reported> => {
   const { backend, hooks, base } = d
   const { executionId } = base
   const taskId = base.task.id
-  const cancelled = async () => {
+  const cancelled = async (): Promise<Reported> => {
     await backend.confirmCancelled(taskId, executionId)
     hooks.emit('task:cancelled', base)
+    return { outcome: 'cancelled' }
   }
   if (d.cancelKnown) return cancelled()
   // A success goes straight to `complete`: the host applies the same precedence (a cancel
@@ -62,12 +69,12 @@ export const report = async (d: ReportDeps, outcome: Outcome): Promise<void> => 
     const res = await backend.fail(executionId, new Error('worker shut down'), { outcome: 'interrupted', runnerId: base.runnerId })
     if (res.accepted) hooks.emit('task:interrupted', base)
     else hooks.emit('task:ignored', { ...base, report: 'failure' })
-    return
+    return { outcome: res.accepted ? 'interrupted' : 'expired' }
   }
   return reportFailure(d, outcome)
 }
 
-const reportSuccess = async (d: ReportDeps, result: unknown): Promise<void> => {
+const reportSuccess = async (d: ReportDeps, result: unknown): Promise<Reported> => {
   const { backend, hooks, base } = d
   let answer: ReportResult
   try {
@@ -78,12 +85,19 @@ const reportSuccess = async (d: ReportDeps, result: unknown): Promise<void> => {
     // The result was refused (not plain JSON, over the size cap): the attempt failed.
     return reportFailure(d, { kind: 'error', error })
   }
-  if (!answer.accepted) hooks.emit('task:ignored', { ...base, report: 'completion' })
-  else if (answer.cancelRequested) hooks.emit('task:cancelled', base)
-  else hooks.emit('task:success', { ...base, result, durationMs: Date.now() - d.startedAt })
+  if (!answer.accepted) {
+    hooks.emit('task:ignored', { ...base, report: 'completion' })
+    return { outcome: 'expired' }
+  }
+  if (answer.cancelRequested) {
+    hooks.emit('task:cancelled', base)
+    return { outcome: 'cancelled' }
+  }
+  hooks.emit('task:success', { ...base, result, durationMs: Date.now() - d.startedAt })
+  return { outcome: 'completed' }
 }
 
-const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: unknown }>): Promise<void> => {
+const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: unknown }>): Promise<Reported> => {
   const { backend, hooks, base } = d
   const timedOut = outcome.kind === 'timedOut'
   const error = outcome.error
@@ -93,25 +107,30 @@ const reportFailure = async (d: ReportDeps, outcome: Extract<Outcome, { error: u
   })
   if (!res.accepted) {
     hooks.emit('task:ignored', { ...base, report: 'failure' })
-    return
+    return { outcome: 'expired', error }
   }
   if (isRateLimited(error) && !timedOut) {
-    if (res.cancelRequested) hooks.emit('task:cancelled', base)
-    else hooks.emit('task:rateLimited', { ...base, delayMs: error.delayMs, retryAt: res.retryAt })
-    return
+    if (res.cancelRequested) {
+      hooks.emit('task:cancelled', base)
+      return { outcome: 'cancelled', error }
+    }
+    hooks.emit('task:rateLimited', { ...base, delayMs: error.delayMs, retryAt: res.retryAt })
+    return { outcome: 'rateLimited', error }
   }
   const after: Task = await backend.get(base.task.id)
   if (after.status === 'cancelled') {
     hooks.emit('task:cancelled', base)
-    return
+    return { outcome: 'cancelled', error }
   }
   const final = after.status === 'failed'
   hooks.emit('task:error', { ...base, error, timedOut, willRetry: !final })
-  if (!final) return
+  if (!final) return { outcome: 'retried', error }
   hooks.emit('task:failed', { ...base, error, timedOut })
   const reason = timedOut ? 'timeout' : 'failure'
   const target = escalationTarget(d.escalation, base.task.type, reason)
-  if (target === null) return
-  const { toTaskId } = await escalate(backend, after, base.executionId, target, reason, error)
+  if (target === null) return { outcome: 'failed', error }
+  const escalating = () => escalate(backend, after, base.executionId, target, reason, error)
+  const { toTaskId } = await (d.inSpan ? d.inSpan(escalating) : escalating())
   hooks.emit('task:escalated', { ...base, toTaskId, toType: target, reason })
+  return { outcome: 'failed', error }
 }

@@ -64,6 +64,15 @@ export const Task = Schema.mutable(
     escalatedTo: Schema.NullOr(Schema.String),
     /** Who enqueued it over HTTP (the token's name), else null. */
     createdBy: Schema.NullOr(Schema.String).annotations({ description: 'the token name that enqueued it over HTTP' }),
+    /**
+     * The W3C trace context of the span that enqueued it (`00-<trace id>-<span id>-<flags>`): each
+     * execution's span is its child (README, "Tracing"). Null when nothing traced the enqueue.
+     */
+    traceparent: Schema.NullOr(Schema.String).annotations({
+      description:
+        "the W3C trace context of the span that enqueued it (the caller's traceparent header, or the host's enqueue span); each execution's span is its child",
+    }),
+    tracestate: Schema.NullOr(Schema.String).annotations({ description: 'the W3C tracestate that goes with traceparent' }),
     /** Set by `enqueue` when an existing task with the same idempotency key was returned. */
     deduplicated: Schema.optional(Schema.Boolean),
     /** Set by `get`: every execution, oldest first. */

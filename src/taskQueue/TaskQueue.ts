@@ -16,7 +16,7 @@ import { saveCheckpoint, withCheckpoints } from '../queue/checkpoint.js'
 import { type ClaimOptions, claim } from '../queue/claim.js'
 import { complete } from '../queue/complete.js'
 import type { QueueContext } from '../queue/context.js'
-import { enqueue, enqueueMany } from '../queue/enqueue.js'
+import { type EnqueueExtra, enqueue, enqueueMany } from '../queue/enqueue.js'
 import { type EscalationInput, escalate } from '../queue/escalate.js'
 import { expireLeases, nextLeaseDeadline, rearmLeases, requeueStuck } from '../queue/expireLeases.js'
 import { LeaseBook } from '../queue/leases.js'
@@ -37,6 +37,9 @@ import { type Throughput, type ThroughputOptions, throughput } from '../queue/th
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../queue/validateInput.js'
 import { wait } from '../queue/wait.js'
+
+/** Who enqueues (see `TaskQueue.enqueue`). */
+export type EnqueueBy = Omit<EnqueueExtra, 'escalatedFrom'>
 
 /**
  * The queue. Every write resolves only after its events are persisted; a refused call throws a
@@ -128,11 +131,15 @@ export class TaskQueue {
     }
   }
 
-  /** `by.createdBy`: who enqueued it (the HTTP server passes the token's name). */
-  enqueue(input: EnqueueInput, by: { createdBy?: string } = {}): Promise<Task> {
+  /**
+   * `by.createdBy`: who enqueued it (the HTTP server passes the token's name). `by.trace`: the
+   * W3C trace context to enqueue under (`{ traceparent, tracestate? }`) when it is not the active
+   * OpenTelemetry context (README, "Tracing").
+   */
+  enqueue(input: EnqueueInput, by: EnqueueBy = {}): Promise<Task> {
     return this.useAsync((ctx) => enqueue(ctx, input, by))
   }
-  enqueueMany(inputs: ReadonlyArray<EnqueueInput>, by: { createdBy?: string } = {}): Promise<Task[]> {
+  enqueueMany(inputs: ReadonlyArray<EnqueueInput>, by: EnqueueBy = {}): Promise<Task[]> {
     return this.useAsync((ctx) => enqueueMany(ctx, inputs, by))
   }
 
@@ -259,8 +266,9 @@ export class TaskQueue {
     return this.useAsync((ctx) => confirmCancelled(ctx, taskId, executionId))
   }
   /** Re-routes a task that failed for good or timed out to another type (a linked task). */
-  escalate(input: EscalationInput): Promise<Task> {
-    return this.useAsync((ctx) => escalate(ctx, input))
+  /** `by.trace`: as for `enqueue` (a remote worker's failed execution: the escalated task's enqueue span is its child). */
+  escalate(input: EscalationInput, by: Pick<EnqueueBy, 'trace'> = {}): Promise<Task> {
+    return this.useAsync((ctx) => escalate(ctx, input, by))
   }
   /** The worker registry: a runtime came up, is alive, stopped. */
   runnerStarted(info: RunnerInfo): Promise<void> {

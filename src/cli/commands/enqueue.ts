@@ -6,6 +6,7 @@ import { taskSummary } from '../formatTask.js'
 import { queueOptions } from '../options.js'
 import { dateOption, dependsOnOption, durationOption, positional, textField } from '../parse.js'
 import { taskFields, taskOptions } from '../taskOptions.js'
+import { traceFromEnv } from '../traceEnv.js'
 import { queueCommand } from '../withQueue.js'
 
 const config = {
@@ -49,9 +50,9 @@ export const enqueueCommand = Command.make('enqueue', config, (c) =>
     Effect.flatMap((input) =>
       queueCommand(
         c,
-        (queue) => queue.enqueue(input),
+        (queue) => queue.enqueue(input, traceFromEnv()),
         (task) => `${task.deduplicated ? 'already enqueued (same --key)' : 'enqueued'} ${task.id}\n${taskSummary(task, Date.now())}`,
       ),
     ),
   ),
-).pipe(Command.withDescription('Add a task to the queue.'))
+).pipe(Command.withDescription("Add a task to the queue. Under $TRACEPARENT (W3C trace context), the task's spans join that trace."))

@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from '@effect/platform'
+import { HttpApiBuilder, type HttpServerRequest } from '@effect/platform'
 import { Effect } from 'effect'
 import type { Principal } from '../../auth/roles.js'
 import type { Task } from '../../queue/types.js'
@@ -6,9 +6,16 @@ import { Api } from '../api.js'
 import { CurrentPrincipal } from '../auth.js'
 import { call, json, type ServerDeps } from '../context.js'
 import { apiError } from '../errors.js'
+import { traceOf } from '../traceContext.js'
 
-/** Tasks record the token name that enqueued them; with no tokens configured, nobody. */
-const by = (p: Principal) => (p.name === null ? {} : { createdBy: p.name })
+/**
+ * Tasks record the token name that enqueued them (with no tokens configured, nobody) and the
+ * caller's trace context (the `traceparent` header).
+ */
+const by = (p: Principal, request: HttpServerRequest.HttpServerRequest) => {
+  const trace = traceOf(request)
+  return { ...(p.name === null ? {} : { createdBy: p.name }), ...(trace === undefined ? {} : { trace }) }
+}
 
 /** A producer may cancel or retry only what it enqueued; admins anything. Read first, so an unknown id is still a 404. */
 const owned = (deps: ServerDeps, taskId: string, action: 'cancel' | 'retry') =>
@@ -26,17 +33,17 @@ const owned = (deps: ServerDeps, taskId: string, action: 'cancel' | 'retry') =>
 export const produceLive = (deps: ServerDeps) =>
   HttpApiBuilder.group(Api, 'produce', (handlers) =>
     handlers
-      .handle('enqueue', ({ payload }) =>
+      .handle('enqueue', ({ payload, request }) =>
         Effect.gen(function* () {
           const principal = yield* CurrentPrincipal
-          const task: Task = yield* call(deps, () => deps.queue.enqueue(payload, by(principal)))
+          const task: Task = yield* call(deps, () => deps.queue.enqueue(payload, by(principal, request)))
           return json(task, task.deduplicated ? 200 : 201)
         }),
       )
-      .handle('enqueueBatch', ({ payload }) =>
+      .handle('enqueueBatch', ({ payload, request }) =>
         Effect.gen(function* () {
           const principal = yield* CurrentPrincipal
-          const items = yield* call(deps, () => deps.queue.enqueueMany(payload.tasks, by(principal)))
+          const items = yield* call(deps, () => deps.queue.enqueueMany(payload.tasks, by(principal, request)))
           return json({ items }, 201)
         }),
       )

@@ -2,6 +2,7 @@ import { HttpApiBuilder } from '@effect/platform'
 import { fromLibraryError } from '../errors.js'
 import { Api } from '../api.js'
 import { OK, respond, type ServerDeps } from '../context.js'
+import { traceOf } from '../traceContext.js'
 
 /** The worker's routes: claims (long-poll), reports on executions, escalation and the runner registry. */
 export const workLive = (deps: ServerDeps) => {
@@ -57,7 +58,10 @@ export const workLive = (deps: ServerDeps) => {
           return OK
         }),
       )
-      .handle('escalate', ({ path, payload }) => respond(deps, () => queue.escalate({ ...payload, taskId: path.id })))
+      .handle('escalate', ({ path, payload, request }) => {
+        const trace = traceOf(request)
+        return respond(deps, () => queue.escalate({ ...payload, taskId: path.id }, trace === undefined ? {} : { trace }))
+      })
       .handle('runnerStarted', ({ payload }) => respond(deps, () => queue.runnerStarted(payload).then(() => OK)))
       .handle('runnerHeartbeat', ({ path }) => respond(deps, () => queue.runnerHeartbeat(path.id).then(() => OK)))
       .handle('runnerStopped', ({ path }) => respond(deps, () => queue.runnerStopped(path.id).then(() => OK)))

@@ -2,6 +2,9 @@
 
 export const shortId = (id: string) => id.slice(-12)
 
+/** The trace id of a task's W3C `traceparent` (`00-<trace id>-<span id>-<flags>`, written by the queue), or null. */
+export const traceId = (traceparent: string | null | undefined): string | null => traceparent?.split('-')[1] ?? null
+
 export const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false })
 
 export const dateTime = (ms: number) => new Date(ms).toLocaleString([], { hour12: false })

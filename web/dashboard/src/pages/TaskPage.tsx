@@ -4,7 +4,7 @@ import { ActivityList } from '../components/ActivityList.js'
 import { TaskActions } from '../components/TaskActions.js'
 import { TaskLogs } from '../components/TaskLogs.js'
 import { ProgressBar } from '../components/ProgressBar.js'
-import { dateTime, duration, shortId } from '../format.js'
+import { dateTime, duration, shortId, traceId } from '../format.js'
 import { useActivityWindow, useLoad, useNow } from '../hooks.js'
 import { taskHref } from '../route.js'
 
@@ -152,6 +152,14 @@ export const TaskPage = ({ id, who }: { id: string; who: WhoAmI }) => {
             <dt>escalated to</dt>
             <dd>
               <TaskLink id={t.escalatedTo} />
+            </dd>
+          </>
+        )}
+        {t.traceparent && (
+          <>
+            <dt>trace</dt>
+            <dd class="mono" data-testid="trace-id" title={`traceparent ${t.traceparent}: search your tracing backend for this trace id`}>
+              {traceId(t.traceparent)}
             </dd>
           </>
         )}
