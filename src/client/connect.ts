@@ -36,6 +36,10 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
   return { kind: 'local', dataDir }
 }
 
+/** The queue through the host a remote transport names. */
+export const remoteQueue = (transport: Extract<Transport, { kind: 'remote' }>): RemoteQueue =>
+  new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
+
 /**
  * The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir.
  * `connect(url)` is `connect({ server: url })`.
@@ -43,7 +47,7 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
 export const connect = async (target: ConnectOptions | string = {}): Promise<QueueApi> => {
   const opts: ConnectOptions = typeof target === 'string' ? { server: target } : target
   const transport = chooseTransport(opts)
-  if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
+  if (transport.kind === 'remote') return remoteQueue(transport)
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
   const { openQueue } = await import('../taskQueue/openQueue.js')
   try {

@@ -1,0 +1,18 @@
+import { cancelDef } from './cancel.js'
+import { listDef } from './list.js'
+import { pruneDef } from './prune.js'
+import { queryDef } from './query.js'
+import { requeueStuckDef } from './requeueStuck.js'
+import { retryDef } from './retry.js'
+import { runnersDef } from './runners.js'
+import { showDef } from './show.js'
+import { statsDef } from './stats.js'
+import type { AnyQueueCommandDef } from './types.js'
+
+/**
+ * The commands written as a `QueueCommandDef`, by name: the ones the quick path
+ * (quick/main.ts) can run through a host without @effect/cli.
+ */
+export const queueCommandDefs: ReadonlyMap<string, AnyQueueCommandDef> = new Map(
+  [listDef, showDef, statsDef, cancelDef, retryDef, runnersDef, requeueStuckDef, pruneDef, queryDef].map((def) => [def.spec.name, def]),
+)
