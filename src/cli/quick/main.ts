@@ -1,4 +1,5 @@
 import { chooseTransport, remoteQueue } from '../../client/connect.js'
+import { nodeFetch } from '../../client/nodeFetch.js'
 import type { QueueApi } from '../../client/QueueApi.js'
 import { queueCommandDefs } from '../defs/index.js'
 import { rendered } from '../defs/types.js'
@@ -29,7 +30,7 @@ export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> =
   exitOnSignals()
   let queue: QueueApi | undefined
   try {
-    queue = remoteQueue(transport)
+    queue = remoteQueue(transport, nodeFetch)
     const result = await def.run(queue, values)
     // Closed before anything is printed, as withQueue.ts does: success is reported only once every write is answered.
     await queue.close()
