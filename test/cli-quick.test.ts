@@ -61,6 +61,20 @@ it('commands through a host load neither LiveStore nor @effect/cli, and print as
     expect((await remote.get(task.id)).status).toBe('cancelled')
     expect([...cancel.livestore, ...cancel.effectCli]).toEqual([])
 
+    const activity = await traced(['activity', ...d, '--json', '--limit', '1'])
+    expect(activity.code, activity.stderr).toBe(0)
+    expect(JSON.parse(activity.stdout)).toMatchObject([{ taskId: task.id }])
+    const logs = await traced(['logs', task.id, ...d])
+    expect(logs.code, logs.stderr).toBe(0)
+    expect(logs.stdout).toBe('no logs kept\n')
+    expect([...activity.livestore, ...activity.effectCli, ...logs.livestore, ...logs.effectCli]).toEqual([])
+
+    const pause = await traced(['pause', 'mail', ...d])
+    expect(pause.code, pause.stderr).toBe(0)
+    expect(pause.stdout).toBe('paused queue mail: no new claims until `livequeue resume mail`\n')
+    expect((await remote.stats()).byQueue.mail).toMatchObject({ paused: true })
+    expect([...pause.livestore, ...pause.effectCli]).toEqual([])
+
     // A refusal by the queue: printed and exit 1, as through @effect/cli.
     const missing = await traced(['show', 'nope', ...d, '--json'])
     expect(missing.code).toBe(1)

@@ -64,6 +64,10 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['prune', ['--older-than', '7d']],
       ['prune', ['--older-than=2030-01-31T09:00:00Z', '--json']],
       ['query', ['select 1', '--json']],
+      ['pause', ['mail']],
+      ['resume', ['--json', 'a.b:c/d-e_f']],
+      ['activity', ['--limit', '5', '--task', 'abc', '--queue', 'q', '--type', 't', '--since', '0']],
+      ['logs', ['abc', '--after', '12', '--json']],
     ]
     for (const [name, tokens] of read) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeDefined()
@@ -96,6 +100,11 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['prune', ['--older-than', 'soon'], 'not run'],
       ['prune', ['--older-than', '200000w'], 'not run'],
       ['query', [], 'not run'],
+      ['pause', ['bad name'], 'not run'],
+      ['pause', ['-mail'], 'not run'],
+      ['resume', ['x'.repeat(129)], 'not run'],
+      ['activity', ['-f'], 'runs'],
+      ['logs', ['abc', '--after', '-1'], 'not run'],
     ]
     for (const [name, tokens, full] of left) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeUndefined()

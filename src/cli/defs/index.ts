@@ -1,8 +1,12 @@
+import { activityDef } from './activity.js'
 import { cancelDef } from './cancel.js'
 import { listDef } from './list.js'
+import { logsDef } from './logs.js'
+import { pauseDef } from './pause.js'
 import { pruneDef } from './prune.js'
 import { queryDef } from './query.js'
 import { requeueStuckDef } from './requeueStuck.js'
+import { resumeDef } from './resume.js'
 import { retryDef } from './retry.js'
 import { runnersDef } from './runners.js'
 import { showDef } from './show.js'
@@ -14,5 +18,8 @@ import type { AnyQueueCommandDef } from './types.js'
  * (quick/main.ts) can run through a host without @effect/cli.
  */
 export const queueCommandDefs: ReadonlyMap<string, AnyQueueCommandDef> = new Map(
-  [listDef, showDef, statsDef, cancelDef, retryDef, runnersDef, requeueStuckDef, pruneDef, queryDef].map((def) => [def.spec.name, def]),
+  [listDef, showDef, logsDef, statsDef, cancelDef, retryDef, pauseDef, resumeDef, runnersDef, requeueStuckDef, pruneDef, activityDef, queryDef].map((def) => [
+    def.spec.name,
+    def,
+  ]),
 )

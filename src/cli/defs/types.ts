@@ -15,6 +15,8 @@ export type QueueCommandDef<O extends OptionSpecs, A extends ArgSpecs, R> = {
   readonly json?: (result: R) => unknown
   /** The human rendering. */
   readonly human: (result: R, values: ValuesOf<O, A>) => string
+  /** False for values the def does not run (`--follow`: the command's own @effect/cli handler does). (Default: it runs them all) */
+  readonly runs?: (values: ValuesOf<O, A>) => boolean
 }
 
 /** Any def, for tables of them (each is typed where it is written). */
@@ -23,6 +25,7 @@ export type AnyQueueCommandDef = {
   readonly run: (queue: QueueApi, values: any) => Promise<unknown>
   readonly json?: (result: any) => unknown
   readonly human: (result: any, values: any) => string
+  readonly runs?: (values: any) => boolean
 }
 
 /** What the command writes on stdout for `result`: one JSON document with `--json`, else the human text; always one final newline. */

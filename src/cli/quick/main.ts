@@ -9,7 +9,7 @@ import { reportFailure } from '../report.js'
 import { parseQuick } from './parse.js'
 
 /**
- * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, …) whose command line
+ * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, … defs/index.ts) whose command line
  * is plain, with a host to go through (`--server`, $LIVEQUEUE_SERVER, or the host that owns the
  * data dir), runs here without loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
  * `livequeue list` instead of ~0.8 s (bench/README.md, "Quick CLI"). It prints, fails and exits
@@ -24,7 +24,7 @@ export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> =
   const def = name === undefined ? undefined : queueCommandDefs.get(name)
   if (def === undefined) return false
   const values = parseQuick(def.spec, tokens) as (QueueCommon & Record<string, unknown>) | undefined
-  if (values === undefined) return false
+  if (values === undefined || def.runs?.(values) === false) return false
   const transport = chooseTransport({ dataDir: values.dataDir, server: values.server, token: values.token })
   if (transport.kind !== 'remote') return false
   exitOnSignals()

@@ -1,3 +1,4 @@
+import { NAME_PATTERN } from '../../queue/names.js'
 import { BadValue, type CommandSpec, type OptionSpec } from '../spec/types.js'
 
 /**
@@ -62,6 +63,7 @@ export const parseQuick = (spec: CommandSpec, tokens: ReadonlyArray<string>): Re
   for (const [index, key] of argKeys.entries()) {
     const arg = spec.args[key]
     const text = positional[index] as string
+    if (arg?.nameOf !== undefined && !NAME_PATTERN.test(text)) return undefined
     try {
       values[key] = arg?.check ? arg.check(text) : text
     } catch (error) {

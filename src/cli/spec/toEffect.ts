@@ -1,6 +1,6 @@
 import { Args, HelpDoc, Options } from '@effect/cli'
 import { Effect, Option } from 'effect'
-import { checkedOption } from '../parse.js'
+import { checkedOption, positional } from '../parse.js'
 import { type ArgSpec, type ArgSpecs, BadValue, type OptionSpec, type OptionSpecs, type ValuesOf } from './types.js'
 
 /**
@@ -9,7 +9,10 @@ import { type ArgSpec, type ArgSpecs, BadValue, type OptionSpec, type OptionSpec
  */
 
 const option = (spec: OptionSpec): Options.Options<unknown> => {
-  if (spec.kind === 'boolean') return Options.boolean(spec.name).pipe(Options.withDescription(spec.description))
+  if (spec.kind === 'boolean') {
+    const flag = Options.boolean(spec.name)
+    return (spec.alias === undefined ? flag : Options.withAlias(flag, spec.alias)).pipe(Options.withDescription(spec.description))
+  }
   let text: Options.Options<string> = spec.choices ? Options.choice(spec.name, spec.choices) : Options.text(spec.name)
   if (spec.pseudoName !== undefined) text = Options.withPseudoName(text, spec.pseudoName)
   text = Options.withDescription(text, spec.description)
@@ -18,14 +21,16 @@ const option = (spec: OptionSpec): Options.Options<unknown> => {
 }
 
 const arg = (spec: ArgSpec): Args.Args<string> =>
-  Args.text({ name: spec.name }).pipe(
-    Args.withDescription(spec.description),
-    Args.mapEffect((value) => {
-      if (spec.check === undefined) return Effect.succeed(value)
-      const check = spec.check
-      return Effect.try({ try: () => check(value), catch: (e) => HelpDoc.p(e instanceof BadValue ? e.message : String(e)) })
-    }),
-  )
+  spec.nameOf !== undefined
+    ? positional(spec.name, spec.description, spec.nameOf)
+    : Args.text({ name: spec.name }).pipe(
+        Args.withDescription(spec.description),
+        Args.mapEffect((value) => {
+          if (spec.check === undefined) return Effect.succeed(value)
+          const check = spec.check
+          return Effect.try({ try: () => check(value), catch: (e) => HelpDoc.p(e instanceof BadValue ? e.message : String(e)) })
+        }),
+      )
 
 /** The config record `Command.make` takes, for these options and arguments. */
 export const effectConfig = <O extends OptionSpecs, A extends ArgSpecs>(

@@ -10,8 +10,8 @@ export type ValueCheck<A> = (text: string) => A
 /** A value refused by a `ValueCheck`: the message names the flag and what to give instead. */
 export class BadValue extends Error {}
 
-/** `--name` alone: true when given. */
-export type BooleanSpec = { readonly kind: 'boolean'; readonly name: string; readonly description: string }
+/** `--name` alone: true when given; `alias` is a one-letter `-x` for it (left to @effect/cli by the quick path). */
+export type BooleanSpec = { readonly kind: 'boolean'; readonly name: string; readonly description: string; readonly alias?: string }
 
 /** `--name VALUE`: undefined when not given unless `required`; `choices` limits it to a list. */
 export type TextSpec<A = string> = {
@@ -26,8 +26,12 @@ export type TextSpec<A = string> = {
 
 export type OptionSpec = BooleanSpec | TextSpec<any>
 
-/** `<name>`: one positional argument, required. */
-export type ArgSpec = { readonly name: string; readonly description: string; readonly check?: ValueCheck<string> }
+/**
+ * `<name>`: one positional argument, required. `nameOf` says it is that enqueue field (a queue
+ * or task type name): @effect/cli checks it with the library's schema, and the quick path reads
+ * only a value `NAME_PATTERN` accepts, leaving the rest to @effect/cli's message.
+ */
+export type ArgSpec = { readonly name: string; readonly description: string; readonly check?: ValueCheck<string>; readonly nameOf?: 'queue' | 'type' }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>
 export type ArgSpecs = Readonly<Record<string, ArgSpec>>
