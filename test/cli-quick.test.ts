@@ -69,6 +69,13 @@ it('commands through a host load neither LiveStore nor @effect/cli, and print as
     expect(logs.stdout).toBe('no logs kept\n')
     expect([...activity.livestore, ...activity.effectCli, ...logs.livestore, ...logs.effectCli]).toEqual([])
 
+    // wait prints the task, then reports that it did not complete: exit 1.
+    const wait = await traced(['wait', task.id, ...d, '--json'])
+    expect(wait.code).toBe(1)
+    expect(JSON.parse(wait.stdout)).toMatchObject({ id: task.id, status: 'cancelled' })
+    expect(JSON.parse(wait.stderr).error).toMatchObject({ _tag: 'TaskNotCompleted', status: 'cancelled' })
+    expect([...wait.livestore, ...wait.effectCli]).toEqual([])
+
     const pause = await traced(['pause', 'mail', ...d])
     expect(pause.code, pause.stderr).toBe(0)
     expect(pause.stdout).toBe('paused queue mail: no new claims until `livequeue resume mail`\n')

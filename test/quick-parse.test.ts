@@ -68,6 +68,7 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['resume', ['--json', 'a.b:c/d-e_f']],
       ['activity', ['--limit', '5', '--task', 'abc', '--queue', 'q', '--type', 't', '--since', '0']],
       ['logs', ['abc', '--after', '12', '--json']],
+      ['wait', ['abc', '--timeout', '30s']],
     ]
     for (const [name, tokens] of read) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeDefined()
@@ -105,6 +106,8 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['resume', ['x'.repeat(129)], 'not run'],
       ['activity', ['-f'], 'runs'],
       ['logs', ['abc', '--after', '-1'], 'not run'],
+      ['wait', ['abc', '--timeout', 'soon'], 'not run'],
+      ['wait', ['abc', '--timeout', '101y'], 'not run'],
     ]
     for (const [name, tokens, full] of left) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeUndefined()
@@ -121,7 +124,7 @@ describe('the quick path reads a command line as @effect/cli does', () => {
     }
     const words = ['abc', '', 'true', '5', '1001', '7d', 'failed', 'http://h:1', '-', '--', '-x', '--bogus', '--help', 'x=y']
     let readByBoth = 0
-    for (const [name, found] of queueCommandDefs) {
+    for (const found of queueCommandDefs.values()) {
       const flags = Object.values(found.spec.options).flatMap((o) => [`--${o.name}`, `--${o.name}=`])
       for (let line = 0; line < 40; line++) {
         const tokens = Array.from({ length: random(6) }, () => {

@@ -3,14 +3,21 @@ import { Effect } from 'effect'
 import { type AnyQueueCommandDef, type QueueCommandDef, rendered } from './defs/types.js'
 import { effectConfig } from './spec/toEffect.js'
 import type { ArgSpecs, OptionSpecs, ValuesOf } from './spec/types.js'
-import type { CommandFailed } from './errors.js'
+import { CommandFailed } from './errors.js'
 import type { QueueCommon } from './options.js'
 import { withQueue } from './withQueue.js'
 
 /** A `QueueCommandDef` run as an effect: connect, run, close, then print (withQueue.ts). */
-export const runDef = <O extends OptionSpecs, A extends ArgSpecs, R>(def: QueueCommandDef<O, A, R>, values: ValuesOf<O, A> & QueueCommon) =>
+export const runDef = <O extends OptionSpecs, A extends ArgSpecs, R>(
+  def: QueueCommandDef<O, A, R>,
+  values: ValuesOf<O, A> & QueueCommon,
+): Effect.Effect<void, CommandFailed> =>
   withQueue(values, (queue) => def.run(queue, values)).pipe(
-    Effect.flatMap((result) => Effect.sync(() => void process.stdout.write(rendered(def as AnyQueueCommandDef, result, values)))),
+    Effect.tap((result) => Effect.sync(() => void process.stdout.write(rendered(def as AnyQueueCommandDef, result, values)))),
+    Effect.flatMap((result) => {
+      const error = def.failure?.(result)
+      return error === undefined ? Effect.void : Effect.fail(new CommandFailed({ error, json: values.json }))
+    }),
   )
 
 /**

@@ -1,11 +1,9 @@
 import * as fs from 'node:fs'
 import { Args, HelpDoc, Options, ValidationError } from '@effect/cli'
 import { Effect, Either, ParseResult, Schema } from 'effect'
-import { ValidationError as LibValidationError } from '../errors.js'
 import { MAX_DURATION_MS } from '../limits.js'
-import { parseDuration } from '../queue/duration.js'
 import { EnqueueInputSchema } from '../queue/validateInput.js'
-import { boundedIntegerCheck, durationOrDateCheck, notAnOption } from './spec/checks.js'
+import { boundedIntegerCheck, durationCheck, durationOrDateCheck, notAnOption } from './spec/checks.js'
 import { BadValue, type ValueCheck } from './spec/types.js'
 
 /**
@@ -58,22 +56,9 @@ const checkEnqueueField = <A>(flag: string, field: string, value: A): Effect.Eff
 /** A number if the text is one ("7", "2.5"), else the text itself ("high"). */
 const numberOrText = (text: string): number | string => (/^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text)
 
-/** A parsed duration within `max` (src/limits.ts), or the usage error saying the bound. */
-const durationWithin = (text: string, name: string, max: number): number => {
-  const ms = parseDuration(text, name)
-  if (!(ms <= max)) throw new LibValidationError({ field: name, reason: `"${text}" is ${ms} ms, over the ${max}-ms cap (${maxName(max)})` })
-  return ms
-}
-
-const maxName = (max: number) => (max === MAX_DURATION_MS ? '100 years' : max % 86_400_000 === 0 ? `${max / 86_400_000} days` : `${max / 3_600_000} h`)
-
 /** An option holding a duration ("30s", "5m", "2h", "7d", or ms) as a number of ms; at most `max` (Default: 100 years). */
 export const durationOption = (name: string, description: string, max = MAX_DURATION_MS) =>
-  Options.text(name).pipe(
-    Options.withPseudoName('DURATION'),
-    Options.withDescription(description),
-    Options.mapEffect((text) => Effect.try({ try: () => durationWithin(text, name, max), catch: (e) => usage(`invalid --${name}: ${reasonOf(e)}`) })),
-  )
+  Options.text(name).pipe(Options.withPseudoName('DURATION'), Options.withDescription(description), checkedOption(durationCheck(name, max)))
 
 /** `--priority`: critical, high, normal, low, or an integer 0–100. */
 export const priorityOption = Options.text('priority').pipe(

@@ -11,6 +11,7 @@ import { retryDef } from './retry.js'
 import { runnersDef } from './runners.js'
 import { showDef } from './show.js'
 import { statsDef } from './stats.js'
+import { waitDef } from './wait.js'
 import type { AnyQueueCommandDef } from './types.js'
 
 /**
@@ -18,8 +19,7 @@ import type { AnyQueueCommandDef } from './types.js'
  * (quick/main.ts) can run through a host without @effect/cli.
  */
 export const queueCommandDefs: ReadonlyMap<string, AnyQueueCommandDef> = new Map(
-  [listDef, showDef, logsDef, statsDef, cancelDef, retryDef, pauseDef, resumeDef, runnersDef, requeueStuckDef, pruneDef, activityDef, queryDef].map((def) => [
-    def.spec.name,
-    def,
-  ]),
+  [listDef, showDef, logsDef, statsDef, cancelDef, retryDef, pauseDef, resumeDef, runnersDef, requeueStuckDef, pruneDef, activityDef, waitDef, queryDef].map(
+    (def) => [def.spec.name, def],
+  ),
 )

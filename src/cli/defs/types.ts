@@ -15,6 +15,8 @@ export type QueueCommandDef<O extends OptionSpecs, A extends ArgSpecs, R> = {
   readonly json?: (result: R) => unknown
   /** The human rendering. */
   readonly human: (result: R, values: ValuesOf<O, A>) => string
+  /** An error to report after the result is printed, exiting 1 (`wait` on a task that failed). (Default: none) */
+  readonly failure?: (result: R) => unknown
   /** False for values the def does not run (`--follow`: the command's own @effect/cli handler does). (Default: it runs them all) */
   readonly runs?: (values: ValuesOf<O, A>) => boolean
 }
@@ -26,6 +28,7 @@ export type AnyQueueCommandDef = {
   readonly json?: (result: any) => unknown
   readonly human: (result: any, values: any) => string
   readonly runs?: (values: any) => boolean
+  readonly failure?: (result: any) => unknown
 }
 
 /** What the command writes on stdout for `result`: one JSON document with `--json`, else the human text; always one final newline. */

@@ -36,6 +36,11 @@ export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> =
     await queue.close()
     queue = undefined
     process.stdout.write(rendered(def, result, values))
+    const failure = def.failure?.(result)
+    if (failure !== undefined) {
+      reportFailure(failure, values.json)
+      process.exitCode = EXIT.failed
+    }
   } catch (error) {
     await queue?.close().catch(() => {})
     reportFailure(error, values.json)

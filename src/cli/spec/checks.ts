@@ -16,6 +16,22 @@ export const boundedIntegerCheck =
     throw new BadValue(`invalid --${name}: "${text}" is not an integer ${min}–${max}`)
   }
 
+const maxName = (max: number) => (max === MAX_DURATION_MS ? '100 years' : max % 86_400_000 === 0 ? `${max / 86_400_000} days` : `${max / 3_600_000} h`)
+
+/** A duration ("30s", "5m", "2h", "7d", or ms) as a number of ms; at most `max` (src/limits.ts; Default: 100 years). */
+export const durationCheck =
+  (name: string, max = MAX_DURATION_MS): ValueCheck<number> =>
+  (text) => {
+    let ms: number
+    try {
+      ms = parseDuration(text, name)
+    } catch (error) {
+      throw new BadValue(`invalid --${name}: ${(error as { reason?: string }).reason ?? String(error)}`)
+    }
+    if (ms <= max) return ms
+    throw new BadValue(`invalid --${name}: "${text}" is ${ms} ms, over the ${max}-ms cap (${maxName(max)})`)
+  }
+
 /** A duration back from now ("7d") as ms, or an ISO time as a Date: the cutoff `prune` takes. */
 export const durationOrDateCheck =
   (name: string): ValueCheck<number | Date> =>
