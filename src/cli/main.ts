@@ -35,9 +35,11 @@ export type Subcommand = Command.Command<any, NodeContext.NodeContext, unknown, 
  * Every subcommand of `livequeue`, in the order `--help` lists them.
  *
  * To add one (`serve`, `worker`, …): write `src/cli/commands/<name>.ts` exporting a
- * `Command.make('<name>', { ...common, … }, handler)` (see `commands/stats.ts`; use
+ * `Command.make('<name>', { ...common, … }, handler)` (see `commands/enqueue.ts`; use
  * `withQueue`/`queueCommand` from `withQueue.ts` when it opens the data dir), import it here
- * and append it to this array. Nothing else needs to change.
+ * and append it to this array. A command that is one request and its printout is better
+ * written as a `QueueCommandDef` (`defs/stats.ts`, listed in `defs/index.ts`; its command is
+ * `queueCommandOf(def)`): then it also runs on the quick path through a host (quick/main.ts).
  */
 export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   enqueueCommand,

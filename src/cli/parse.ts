@@ -1,10 +1,10 @@
 import * as fs from 'node:fs'
 import { Args, HelpDoc, Options, ValidationError } from '@effect/cli'
 import { Effect, Either, ParseResult, Schema } from 'effect'
-import { ValidationError as LibValidationError } from '../errors.js'
 import { MAX_DURATION_MS } from '../limits.js'
-import { parseDuration } from '../queue/duration.js'
 import { EnqueueInputSchema } from '../queue/validateInput.js'
+import { boundedIntegerCheck, durationCheck, durationOrDateCheck, notAnOption } from './spec/checks.js'
+import { BadValue, type ValueCheck } from './spec/types.js'
 
 /**
  * Option and argument values checked while the command line is parsed: a bad value is a usage
@@ -13,6 +13,23 @@ import { EnqueueInputSchema } from '../queue/validateInput.js'
  */
 
 const usage = (message: string): ValidationError.ValidationError => ValidationError.invalidValue(HelpDoc.p(message))
+
+/** The message of the `BadValue` that `check` throws; undefined when it passes. */
+const badValue = (check: () => unknown): string | undefined => {
+  try {
+    check()
+    return undefined
+  } catch (error) {
+    if (error instanceof BadValue) return error.message
+    throw error
+  }
+}
+
+/** An option's text through a shared `ValueCheck` (spec/checks.ts): a refusal is a usage error. */
+export const checkedOption =
+  <A>(check: ValueCheck<A>) =>
+  (self: Options.Options<string>): Options.Options<A> =>
+    Options.mapEffect(self, (text) => Effect.try({ try: () => check(text), catch: (e) => (e instanceof BadValue ? usage(e.message) : usage(reasonOf(e))) }))
 
 const reasonOf = (error: unknown): string => {
   const reason = (error as { reason?: unknown }).reason
@@ -39,22 +56,9 @@ const checkEnqueueField = <A>(flag: string, field: string, value: A): Effect.Eff
 /** A number if the text is one ("7", "2.5"), else the text itself ("high"). */
 const numberOrText = (text: string): number | string => (/^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text)
 
-/** A parsed duration within `max` (src/limits.ts), or the usage error saying the bound. */
-const durationWithin = (text: string, name: string, max: number): number => {
-  const ms = parseDuration(text, name)
-  if (!(ms <= max)) throw new LibValidationError({ field: name, reason: `"${text}" is ${ms} ms, over the ${max}-ms cap (${maxName(max)})` })
-  return ms
-}
-
-const maxName = (max: number) => (max === MAX_DURATION_MS ? '100 years' : max % 86_400_000 === 0 ? `${max / 86_400_000} days` : `${max / 3_600_000} h`)
-
 /** An option holding a duration ("30s", "5m", "2h", "7d", or ms) as a number of ms; at most `max` (Default: 100 years). */
 export const durationOption = (name: string, description: string, max = MAX_DURATION_MS) =>
-  Options.text(name).pipe(
-    Options.withPseudoName('DURATION'),
-    Options.withDescription(description),
-    Options.mapEffect((text) => Effect.try({ try: () => durationWithin(text, name, max), catch: (e) => usage(`invalid --${name}: ${reasonOf(e)}`) })),
-  )
+  Options.text(name).pipe(Options.withPseudoName('DURATION'), Options.withDescription(description), checkedOption(durationCheck(name, max)))
 
 /** `--priority`: critical, high, normal, low, or an integer 0–100. */
 export const priorityOption = Options.text('priority').pipe(
@@ -83,16 +87,7 @@ export const textField = (name: string, field: string, pseudoName: string, descr
 
 /** An integer within bounds (for `--limit`). */
 export const boundedInteger = (name: string, min: number, max: number, description: string) =>
-  Options.text(name).pipe(
-    Options.withPseudoName('N'),
-    Options.withDescription(description),
-    Options.mapEffect((text) => {
-      const n = Number(text)
-      return /^\s*\d+\s*$/.test(text) && n >= min && n <= max
-        ? Effect.succeed(n)
-        : Effect.fail(usage(`invalid --${name}: "${text}" is not an integer ${min}–${max}`))
-    }),
-  )
+  Options.text(name).pipe(Options.withPseudoName('N'), Options.withDescription(description), checkedOption(boundedIntegerCheck(name, min, max)))
 
 /** An ISO 8601 time, as a Date. */
 export const dateOption = (name: string, description: string) =>
@@ -109,24 +104,7 @@ export const dateOption = (name: string, description: string) =>
 
 /** A duration back from now ("7d") or an ISO time, as the cutoff `prune` takes. */
 export const durationOrDateOption = (name: string, description: string) =>
-  Options.text(name).pipe(
-    Options.withPseudoName('DURATION|ISO'),
-    Options.withDescription(description),
-    Options.mapEffect((text) => {
-      let ms: number | undefined
-      try {
-        ms = parseDuration(text, name)
-      } catch {
-        const date = new Date(text)
-        return /^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(date.getTime())
-          ? Effect.succeed<number | Date>(date)
-          : Effect.fail(usage(`invalid --${name}: "${text}" is neither a duration (500ms, 30s, 5m, 2h, 7d, 1w) nor an ISO time`))
-      }
-      return ms <= MAX_DURATION_MS
-        ? Effect.succeed<number | Date>(ms)
-        : Effect.fail(usage(`invalid --${name}: "${text}" is ${ms} ms, over the ${MAX_DURATION_MS}-ms cap (100 years)`))
-    }),
-  )
+  Options.text(name).pipe(Options.withPseudoName('DURATION|ISO'), Options.withDescription(description), checkedOption(durationOrDateCheck(name)))
 
 const parseJson = (text: string, what: string): Effect.Effect<unknown, ValidationError.ValidationError> =>
   Effect.try({ try: () => JSON.parse(text) as unknown, catch: (e) => usage(`invalid ${what}: not valid JSON (${reasonOf(e)})`) })
@@ -150,16 +128,12 @@ export const payloadFileOption = Options.text('payload-file').pipe(
   ),
 )
 
-/**
- * A positional argument. @effect/cli takes an unknown `--flag` for a positional value, which
- * would then be reported as a confusing "unknown argument"; refuse option-like values here.
- */
+/** A positional argument: never option-like (`notAnOption`); `field` checks it as that enqueue field. */
 export const positional = (name: string, description: string, field?: string) =>
   Args.text({ name }).pipe(
     Args.withDescription(description),
     Args.mapEffect((value) => {
-      if (value.startsWith('-')) return Effect.fail(HelpDoc.p(`unknown option ${value.split('=')[0]} (or a missing <${name}>)`))
-      const problem = field === undefined ? undefined : fieldProblem(`<${name}>`, field, value)
+      const problem = badValue(() => notAnOption(name)(value)) ?? (field === undefined ? undefined : fieldProblem(`<${name}>`, field, value))
       return problem === undefined ? Effect.succeed(value) : Effect.fail(HelpDoc.p(problem))
     }),
   )

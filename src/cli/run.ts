@@ -4,7 +4,8 @@ import * as NodeContext from '@effect/platform-node/NodeContext'
 import * as NodeRuntime from '@effect/platform-node/NodeRuntime'
 import { Cause, Effect, Exit, Option } from 'effect'
 import { withCliConsole } from './console.js'
-import { CommandFailed, describeError, EXIT, isTaggedError, UsageError } from './errors.js'
+import { CommandFailed, EXIT, UsageError } from './errors.js'
+import { reportFailure, writeError } from './report.js'
 
 /**
  * The process around a command: runs it, prints what went wrong on stderr, and sets the exit code.
@@ -16,22 +17,12 @@ import { CommandFailed, describeError, EXIT, isTaggedError, UsageError } from '.
 
 type Cli = (argv: ReadonlyArray<string>) => Effect.Effect<void, unknown, NodeContext.NodeContext>
 
-const write = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
-const debug = () => Boolean(process.env.LIVEQUEUE_DEBUG)
+const write = writeError
 
 /** "run `livequeue enqueue --help`" for the command named on the command line. */
 const usageHint = (argv: ReadonlyArray<string>, commands: ReadonlyArray<string>): string => {
   const named = argv.slice(2).find((arg) => commands.includes(arg))
   return `run \`livequeue ${named === undefined ? '' : `${named} `}--help\` for usage`
-}
-
-const reportFailure = (error: unknown, json: boolean): void => {
-  if (json) {
-    write(JSON.stringify({ error: describeError(error) }))
-    return
-  }
-  write(`error: ${describeError(error).message}`)
-  if (!isTaggedError(error) && debug() && error instanceof Error && error.stack) write(error.stack)
 }
 
 /** Prints the failure (unless @effect/cli already did) and picks the exit code. */

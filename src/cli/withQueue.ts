@@ -12,8 +12,12 @@ import type { Common, QueueCommon } from './options.js'
  */
 export const withQueue = <A>(common: QueueCommon, use: (queue: QueueApi) => Promise<A>): Effect.Effect<A, CommandFailed> => {
   const failed = (error: unknown) => new CommandFailed({ error, json: common.json })
-  // Loaded on first use: --help or a usage error never needs the client or LiveStore.
-  const open = async () => (await import('../client/connect.js')).connect({ dataDir: common.dataDir, server: common.server, token: common.token })
+  // Loaded on first use: --help or a usage error never needs the client or LiveStore. JSON
+  // requests go over node:http, as on the quick path (quick/main.ts), so errors read the same.
+  const open = async () => {
+    const [{ connect }, { nodeFetch }] = await Promise.all([import('../client/connect.js'), import('../client/nodeFetch.js')])
+    return connect({ dataDir: common.dataDir, server: common.server, token: common.token, fetch: nodeFetch })
+  }
   return Effect.acquireUseRelease(
     Effect.tryPromise({ try: open, catch: failed }),
     (queue) => Effect.tryPromise({ try: () => use(queue), catch: failed }),

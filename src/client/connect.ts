@@ -3,6 +3,7 @@ import { StoreLocked } from '../errors.js'
 import { liveOwner } from '../store/lockFile.js'
 import { resolveDataDir } from '../store/dataDir.js'
 import type { QueueApi } from './QueueApi.js'
+import type { JsonFetch } from './http.js'
 import { RemoteQueue } from './RemoteQueue.js'
 
 export type ConnectOptions = {
@@ -12,6 +13,8 @@ export type ConnectOptions = {
   server?: string | undefined
   /** The bearer token for the host. (Default: `$LIVEQUEUE_TOKEN`) */
   token?: string | undefined
+  /** How a `RemoteQueue` sends its JSON requests (RemoteQueueOptions.fetch). (Default: the global fetch) */
+  fetch?: JsonFetch | undefined
 }
 
 /** Which transport `connect` would use, decided without loading LiveStore. */
@@ -36,6 +39,10 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
   return { kind: 'local', dataDir }
 }
 
+/** The queue through the host a remote transport names. */
+export const remoteQueue = (transport: Extract<Transport, { kind: 'remote' }>, fetch?: JsonFetch): RemoteQueue =>
+  new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}), ...(fetch ? { fetch } : {}) })
+
 /**
  * The queue over the chosen transport: a `RemoteQueue`, or a `TaskQueue` on the data dir.
  * `connect(url)` is `connect({ server: url })`.
@@ -43,7 +50,7 @@ export const chooseTransport = (opts: ConnectOptions = {}): Transport => {
 export const connect = async (target: ConnectOptions | string = {}): Promise<QueueApi> => {
   const opts: ConnectOptions = typeof target === 'string' ? { server: target } : target
   const transport = chooseTransport(opts)
-  if (transport.kind === 'remote') return new RemoteQueue({ url: transport.url, ...(transport.token ? { token: transport.token } : {}) })
+  if (transport.kind === 'remote') return remoteQueue(transport, opts.fetch)
   // Loaded on first use: LiveStore is heavy, and a command through a host never needs it.
   const { openQueue } = await import('../taskQueue/openQueue.js')
   try {
@@ -54,7 +61,7 @@ export const connect = async (target: ConnectOptions | string = {}): Promise<Que
     // A host took the data dir between the look at its lock and the open: go through it.
     if (error instanceof StoreLocked && error.url) {
       const token = nonEmpty(opts.token) ?? nonEmpty(process.env.LIVEQUEUE_TOKEN) ?? readLocalCredential(transport.dataDir) ?? undefined
-      return new RemoteQueue({ url: error.url, ...(token ? { token } : {}) })
+      return remoteQueue({ kind: 'remote', url: error.url, token }, opts.fetch)
     }
     throw error
   }

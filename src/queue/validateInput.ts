@@ -18,6 +18,7 @@ import {
   jsonWithin,
 } from '../limits.js'
 import { DEFAULT_MAX_ATTEMPTS, resolveBackoff } from '../retry/backoff.js'
+import { NAME_PATTERN } from './names.js'
 import { type EnqueueInput, PRIORITIES } from './types.js'
 
 export type QueuedPayload = typeof taskQueued.schema.Type
@@ -48,8 +49,7 @@ const backoffWithinBounds = (b: string | { baseMs?: number; factor?: number; max
 export const inTimeRange = (d: Date) =>
   (d.getTime() >= 0 && d.getTime() <= LATEST_TIME_MS) || `runAt must be between 1970-01-01 and 9999-12-31; got ${d.toISOString()}`
 
-/** Names of task types and queues. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/
+export { NAME_PATTERN }
 
 const Name = (field: string) =>
   Schema.String.pipe(

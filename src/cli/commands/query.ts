@@ -1,34 +1,5 @@
-import { Command } from '@effect/cli'
-import type { QueryResult } from '../../client/QueueApi.js'
-import { QUERY_TIMEOUT_MS } from '../../query/limits.js'
-import { table } from '../format.js'
-import { queueOptions } from '../options.js'
-import { positional } from '../parse.js'
-import { queueCommand } from '../withQueue.js'
+import { queueCommandOf } from '../commandOf.js'
+import { queryDef } from '../defs/query.js'
 
-const cell = (value: unknown): string => (value === null || value === undefined ? 'NULL' : typeof value === 'string' ? value : JSON.stringify(value))
-
-/** Rows as a table; the columns are every key seen, in the order they first appear. */
-const human = ({ rows, truncated }: QueryResult): string => {
-  if (rows.length === 0) return '(no rows)'
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))]
-  const text = table(
-    columns,
-    rows.map((row) => columns.map((column) => cell(row[column]))),
-  )
-  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'}${truncated ? ', truncated: narrow the query or add a LIMIT' : ''})`
-  return `${text}\n${count}`
-}
-
-/**
- * `livequeue query "<sql>"`: read-only SQL over the state tables (workerTasks, taskExecutions,
- * activity, queues, runners, …), the devtools' power without them. A statement that could
- * write is refused (ValidationError, exit 1), and so is one past the limits of
- * src/query/limits.ts (QueryTimedOut after 2 s; ValidationError for a result over 8 MiB), in
- * process or through a host alike; `--json` prints `{ rows, truncated }`.
- */
-export const queryCommand = Command.make(
-  'query',
-  { ...queueOptions, sql: positional('sql', `One read-only SELECT (or WITH … SELECT); stopped after ${QUERY_TIMEOUT_MS} ms.`) },
-  (c) => queueCommand(c, (queue) => queue.query(c.sql), human),
-).pipe(Command.withDescription('Run a read-only SQL SELECT over the state tables.'))
+/** `livequeue query`: see defs/query.ts (the quick path through a host runs the same def). */
+export const queryCommand = queueCommandOf(queryDef)

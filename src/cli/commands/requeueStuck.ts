@@ -1,11 +1,5 @@
-import { Command } from '@effect/cli'
-import { queueOptions } from '../options.js'
-import { queueCommand } from '../withQueue.js'
+import { queueCommandOf } from '../commandOf.js'
+import { requeueStuckDef } from '../defs/requeueStuck.js'
 
-const human = (ids: ReadonlyArray<string>): string =>
-  ids.length === 0 ? 'no stuck tasks' : [`requeued ${ids.length} stuck task${ids.length === 1 ? '' : 's'}:`, ...ids].join('\n')
-
-/** `livequeue requeue-stuck`: after a crash, processing tasks whose lease passed or whose runner stopped. */
-export const requeueStuckCommand = Command.make('requeue-stuck', queueOptions, (c) => queueCommand(c, (queue) => queue.requeueStuck(), human)).pipe(
-  Command.withDescription('Requeue processing tasks whose lease passed or whose runner stopped.'),
-)
+/** `livequeue requeue-stuck`: see defs/requeueStuck.ts (the quick path through a host runs the same def). */
+export const requeueStuckCommand = queueCommandOf(requeueStuckDef)

@@ -1,13 +1,5 @@
-import { Command } from '@effect/cli'
-import { queueOptions } from '../options.js'
-import { positional } from '../parse.js'
-import { queueCommand } from '../withQueue.js'
+import { queueCommandOf } from '../commandOf.js'
+import { resumeDef } from '../defs/resume.js'
 
-/** `livequeue resume <queue>`: claims resume. Idempotent. */
-export const resumeCommand = Command.make('resume', { ...queueOptions, queue: positional('queue', 'The queue name.', 'queue') }, (c) =>
-  queueCommand(
-    c,
-    (queue) => queue.resume(c.queue),
-    (r) => `resumed queue ${r.queue}`,
-  ),
-).pipe(Command.withDescription('Let workers claim from a paused queue again.'))
+/** `livequeue resume`: see defs/resume.ts (the quick path through a host runs the same def). */
+export const resumeCommand = queueCommandOf(resumeDef)

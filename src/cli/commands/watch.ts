@@ -7,7 +7,7 @@ import { untilStopped } from '../live.js'
 import { queueOptions } from '../options.js'
 import { durationOption } from '../parse.js'
 import { withQueue } from '../withQueue.js'
-import { statsText } from './stats.js'
+import { statsText } from '../defs/stats.js'
 
 const interval = durationOption('interval', 'At most one refresh per this long: 500ms, 1s, 5s. (Default: 1s)').pipe(Options.optional)
 
