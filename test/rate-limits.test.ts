@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { readWorkingSet } from '../src/epochs/workingSet.js'
+import { openQueue } from '../src/index.js'
 import { expectRefused, memoryQueue } from './helpers/queue.js'
 
 /** Every claim of these tasks, as the executions recorded them: (startedAt, taskId). */
@@ -104,5 +106,32 @@ describe('rate limits (queue.limits)', () => {
     await refused(() => queue.limits.set({ queue: '' }, { max: 1, perMs: 1000 }), 'queue')
     await refused(() => queue.limits.set('t', null as never), 'max')
     await queue.close()
+  })
+
+  it('limits, pauses and their windows travel to the next epoch: the window goes on there', async () => {
+    const { queue: old, clock } = await memoryQueue()
+    await old.limits.set('llm', { max: 2, perMs: 60_000 })
+    await old.limits.set({ queue: 'openai' }, { max: 5, perMs: 1_000 })
+    await old.enqueueMany([...Array.from({ length: 4 }, () => ({ type: 'llm' })), { type: 'chat' }, { type: 'chat' }])
+    expect(await old.claim({ runnerId: 'a', types: ['llm'], limit: 5 })).toHaveLength(2)
+    const [chat] = await old.claim({ runnerId: 'a', types: ['chat'] })
+    // A handler's 429 pauses `chat` for an hour.
+    await old.fail(chat!.executionId, new Error('429'), { rateLimitedMs: 3_600_000 })
+    clock.advance(30_000)
+    const ws = readWorkingSet(old.store, { epoch: 1, fromStoreId: 'livequeue' })
+    expect(ws.rows).toMatchObject({ rateLimits: 3, rateLimitClaims: 2 })
+    const fresh = await openQueue({ inMemory: true, now: clock.now, random: () => 0.5 })
+    await fresh.owned.group.submit(ws.events)
+    const table = (q: typeof old, t: string) => q.store.query({ query: `SELECT * FROM ${t} ORDER BY 1, 2, 3`, bindValues: {} })
+    for (const t of ['rateLimits', 'rateLimitClaims']) expect(table(fresh, t)).toEqual(table(old, t))
+    expect(await fresh.limits.list()).toEqual(await old.limits.list())
+    // The window of the old epoch still counts: no llm claim until it moves on; chat stays paused.
+    expect(await fresh.claim({ runnerId: 'b', limit: 10 })).toEqual([])
+    clock.advance(30_000)
+    expect((await fresh.claim({ runnerId: 'b', limit: 10 })).map((c) => c.task.type)).toEqual(['llm', 'llm'])
+    clock.advance(3_600_000)
+    expect((await fresh.claim({ runnerId: 'b', limit: 10 })).map((c) => c.task.type)).toEqual(['chat', 'chat'])
+    await old.close()
+    await fresh.close()
   })
 })
