@@ -102,6 +102,21 @@ describe('LiveStore sync-state validators compiled once (src/store/livestorePatc
     }
   })
 
+  it('the leader in a worker thread (which patches its own copy) persists what the queue acknowledged', async () => {
+    const dataDir = tempDir()
+    const queue = await openQueue({ dataDir, leaderThread: true })
+    const task = await queue.enqueue({ type: 'patched', payload: { n: 2 } })
+    const [claim] = await queue.claim({ runnerId: 'r', limit: 1 })
+    await queue.complete(claim!.executionId, { ok: 2 })
+    await queue.close()
+    const reopened = await openQueue({ dataDir })
+    try {
+      expect(await reopened.get(task.id)).toMatchObject({ status: 'completed', result: { ok: 2 } })
+    } finally {
+      await reopened.close()
+    }
+  })
+
   it('builds the same objects as Effect own constructors, copies included', () => {
     applyLiveStorePatch()
     const pending = [event(2), event(3)]
