@@ -8,7 +8,7 @@
  * constructor runs `ParseResult.validateSync(schema)(props)`, and `validateSync` derives the
  * schema's type side anew on every call; for these classes that yields new AST nodes each time
  * (their fields hold classes, `Schema.Option` and a `Suspend`), so Effect's parser cache misses
- * and the validator is compiled again for every object: ~40 % of a commit's CPU
+ * and the validator is compiled again for every object: 15–26 % of a commit's CPU here
  * (bench/README.md, "LiveStore's sync-state validation").
  *
  * The patch puts a class between each LiveStore class and Effect's generated base (a derived
@@ -149,7 +149,7 @@ export const applyLiveStorePatch = (): LiveStorePatchState => {
   if (reason !== null) {
     state = { applied: false, reason }
     if (switched !== '0') {
-      process.emitWarning(`livequeue: LiveStore's sync-state validators are not precompiled (${reason}); commits cost ~40 % more CPU`)
+      process.emitWarning(`livequeue: LiveStore's sync-state validators are not precompiled (${reason}); commits cost 15–26 % more CPU`)
     }
     return state
   }
