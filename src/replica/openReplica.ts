@@ -7,6 +7,7 @@ import { followEpochs, type OpenedReplicaStore } from './followEpochs.js'
 import { readOnlyStore } from './readOnlyStore.js'
 import { Replica } from './Replica.js'
 import { makeSyncOptions } from '../sync/syncOptions.js'
+import { applyLiveStorePatch } from '../store/livestorePatch.js'
 
 export type OpenReplicaOptions = {
   /** The sync backend the host pushes to (`livequeue serve --sync-url`), e.g. ws://127.0.0.1:8787. */
@@ -40,6 +41,7 @@ const quietLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError
  * sealed store id, it follows the chain before it resolves, so it starts on the current store.
  */
 export const openReplica = async (opts: OpenReplicaOptions): Promise<Replica> => {
+  applyLiveStorePatch()
   const sync = await makeSyncOptions(opts.syncUrl)
   const open = async (storeId: string): Promise<OpenedReplicaStore> => {
     const shutdownDeferred = Effect.runSync(makeShutdownDeferred)

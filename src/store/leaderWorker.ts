@@ -7,7 +7,10 @@
 import { getWorkerArgs, makeWorker } from '@livestore/adapter-node/worker'
 import { schema } from '../../schema/index.js'
 import { makeSyncOptions } from '../sync/syncOptions.js'
+import { applyLiveStorePatch } from './livestorePatch.js'
 
+// The leader's sync states are built in this thread: patch its copy of LiveStore too.
+applyLiveStorePatch()
 const args = getWorkerArgs().extraArgs as { syncUrl?: string } | undefined
 const sync = args?.syncUrl ? await makeSyncOptions(args.syncUrl) : undefined
 makeWorker({ schema, ...(sync ? { sync } : {}) })

@@ -10,6 +10,7 @@ import { resolveDataDir } from '../store/dataDir.js'
 import { type EpochOptions, makeEpochPlan } from '../epochs/plan.js'
 import { Journal, journalFile } from '../store/journal.js'
 import { acquireLock } from '../store/lockFile.js'
+import { applyLiveStorePatch } from '../store/livestorePatch.js'
 import type { OwnedStore } from '../store/ownedStore.js'
 import type { WriteHealth } from '../store/epochPlan.js'
 import { ManagedStore, type OpenedStore } from '../store/managedStore.js'
@@ -77,6 +78,7 @@ const leaderWorkerUrl = (): URL => {
 }
 
 export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedStore> => {
+  applyLiveStorePatch()
   const base = options.storeId ?? 'livequeue'
   const dataDir = options.inMemory ? null : resolveDataDir(options.dataDir)
   // Checked before the lock is taken: a bad URL opens nothing.
@@ -138,6 +140,7 @@ const noop = () => {}
 
 /** Wraps a store someone else opened (an app's own store): the queue does not own its lifetime. */
 export const adoptStore = (store: Store<any>): OwnedStore => {
+  applyLiveStorePatch()
   const watch = new PersistenceWatch(store)
   const group = new GroupCommit(store, watch)
   return {
