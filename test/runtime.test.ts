@@ -65,7 +65,8 @@ describe.each(TRANSPORTS)('createWorker: claiming (%s)', (transport) => {
   it('picks up work enqueued after it went idle, without polling', async () => {
     const queue = await memoryQueue()
     await startWorker({ queue, handlers: { echo: async (task) => task.payload } })
-    await sleep(50)
+    // Idle: registered, and its first claim found nothing (the task does not exist yet).
+    await until('the worker registered', async () => (await queue.runners()).length > 0)
     const task = await queue.enqueue({ type: 'echo', payload: { hello: 'world' } })
     const done = await settled(queue, task.id)
     expect(done.status).toBe('completed')
