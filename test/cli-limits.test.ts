@@ -107,7 +107,7 @@ it('through a running host: set and clear persist in the host, a handler pause s
     expect(list.code, list.stderr).toBe(0)
     expect(list.heavy).toEqual([])
     const [header, llm, openai] = list.stdout.split('\n')
-    expect(header).toMatch(/^SCOPE  NAME    MAX\/PER   USED  PAUSED UNTIL +NEXT CLAIM$/)
+    expect(header).toMatch(/^SCOPE {2}NAME {4}MAX\/PER {3}USED {2}PAUSED UNTIL +NEXT CLAIM$/)
     expect(llm).toMatch(/^type {3}llm {5}2 \/ 10m {3}1 {5}\d{4}-\d\d-\d\dT\S+Z \(in (59m \d+s|1h)\) {2}\d{4}-\d\d-\d\dT\S+Z \(in (59m \d+s|1h)\)$/)
     expect(openai).toMatch(/^queue {2}openai {2}9 \/ 1\.0s {2}0 {5}- +-$/)
     const json = await traced(['limit', 'list', '--json', '--server', host.url])
