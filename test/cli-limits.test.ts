@@ -117,6 +117,10 @@ it('through a running host: set and clear persist in the host, a handler pause s
     expect(paused.pausedUntil).toBeGreaterThan(Date.now() + 3_000_000)
     expect(paused.nextClaimAt).toBe(paused.pausedUntil)
 
+    // What the quick path cannot judge goes to @effect/cli, which prints the usage error.
+    const unknown = await cli(['limit', 'list', '--bogus', ...d])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('--bogus')
     // A refused --max through the host: exit 2, and the host's limit is as it was.
     const refused = await cli(['limit', 'set', 'llm', '--max', '0', '--per', '1m', ...d])
     expect(refused.code).toBe(2)
