@@ -4,6 +4,7 @@ import { activityCommand } from './commands/activity.js'
 import { archiveCommand } from './commands/archive.js'
 import { cancelCommand } from './commands/cancel.js'
 import { enqueueCommand } from './commands/enqueue.js'
+import { limitCommand } from './commands/limit.js'
 import { listCommand } from './commands/list.js'
 import { logsCommand } from './commands/logs.js'
 import { pauseCommand } from './commands/pause.js'
@@ -60,6 +61,7 @@ export const subcommands: readonly [Subcommand, ...Subcommand[]] = [
   watchCommand,
   queryCommand,
   scheduleCommand,
+  limitCommand,
   serveCommand,
   tokenCommand,
   workerCommand,

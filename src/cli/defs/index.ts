@@ -1,5 +1,6 @@
 import { activityDef } from './activity.js'
 import { cancelDef } from './cancel.js'
+import { limitListDef } from './limitList.js'
 import { listDef } from './list.js'
 import { logsDef } from './logs.js'
 import { pauseDef } from './pause.js'
@@ -23,3 +24,11 @@ export const queueCommandDefs: ReadonlyMap<string, AnyQueueCommandDef> = new Map
     (def) => [def.spec.name, def],
   ),
 )
+
+/**
+ * Defs that are a subcommand of a group (`livequeue limit list`), by group then name: the quick
+ * path runs them as it runs `queueCommandDefs`; the group's other subcommands go to @effect/cli.
+ */
+export const queueSubcommandDefs: ReadonlyMap<string, ReadonlyMap<string, AnyQueueCommandDef>> = new Map([
+  ['limit', new Map([[limitListDef.spec.name, limitListDef]])],
+])

@@ -1,7 +1,7 @@
 import { chooseTransport, remoteQueue } from '../../client/connect.js'
 import { nodeFetch } from '../../client/nodeFetch.js'
 import type { QueueApi } from '../../client/QueueApi.js'
-import { queueCommandDefs } from '../defs/index.js'
+import { queueCommandDefs, queueSubcommandDefs } from '../defs/index.js'
 import { rendered } from '../defs/types.js'
 import { EXIT } from '../errors.js'
 import type { QueueCommon } from '../options.js'
@@ -9,7 +9,7 @@ import { reportFailure } from '../report.js'
 import { parseQuick } from './parse.js'
 
 /**
- * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, … defs/index.ts) whose command line
+ * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, `limit list`, … defs/index.ts) whose command line
  * is plain, with a host to go through (`--server`, $LIVEQUEUE_SERVER, or the host that owns the
  * data dir), runs here without loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
  * `livequeue list` instead of ~0.8 s (bench/README.md, "Quick CLI"). It prints, fails and exits
@@ -20,8 +20,11 @@ import { parseQuick } from './parse.js'
  * loads the whole CLI.
  */
 export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> => {
-  const [name, ...tokens] = argv.slice(2)
-  const def = name === undefined ? undefined : queueCommandDefs.get(name)
+  const [name, ...rest] = argv.slice(2)
+  const group = name === undefined ? undefined : queueSubcommandDefs.get(name)
+  // `livequeue limit list …`: the def is the group's subcommand, and its options follow it.
+  const def = group !== undefined ? (rest[0] === undefined ? undefined : group.get(rest[0])) : name === undefined ? undefined : queueCommandDefs.get(name)
+  const tokens = group !== undefined ? rest.slice(1) : rest
   if (def === undefined) return false
   const values = parseQuick(def.spec, tokens) as (QueueCommon & Record<string, unknown>) | undefined
   if (values === undefined || def.runs?.(values) === false) return false

@@ -80,7 +80,7 @@ export const App = () => {
             }}
           />
         )}
-        {who && route.page === 'overview' && <Overview />}
+        {who && route.page === 'overview' && <Overview who={who} />}
         {who && route.page === 'feed' && <Feed query={route.query} />}
         {who && route.page === 'task' && <TaskPage key={route.id} id={route.id} who={who} />}
         {who && route.page === 'dead' && <DeadLetters who={who} />}

@@ -3,9 +3,10 @@ import type { ActivityEntry, Page, Stats, Task } from '../../../src/queue/types.
 import type { Runner } from '../../../src/queue/runners.js'
 import type { Throughput } from '../../../src/queue/throughput.js'
 import type { Schedule } from '../../../src/scheduler/types.js'
+import type { RateLimit } from '../../../src/shapes/rateLimit.js'
 import { getToken } from './session.js'
 
-export type { ActivityEntry, Page, Runner, Schedule, Stats, Task, TaskLogs, Throughput }
+export type { ActivityEntry, Page, RateLimit, Runner, Schedule, Stats, Task, TaskLogs, Throughput }
 export type Role = 'admin' | 'producer' | 'worker' | 'viewer'
 export type WhoAmI = { name: string | null; role: Role; tokens: boolean }
 
@@ -53,6 +54,10 @@ export const api = {
   stats: () => request<Stats>('GET', '/api/stats'),
   runners: async () => (await request<{ items: Runner[] }>('GET', '/api/runners')).items,
   schedules: async () => (await request<{ items: Schedule[] }>('GET', '/api/schedules')).items,
+  limits: async () => (await request<{ items: RateLimit[] }>('GET', '/api/limits')).items,
+  /** Lifts a rate limit and any pause on it (admin). */
+  clearLimit: (limit: Pick<RateLimit, 'scope' | 'name'>) =>
+    request<{ cleared: true }>('DELETE', `/api/limits/${limit.scope}/${encodeURIComponent(limit.name)}`),
   throughput: (minutes = 60) => request<Throughput>('GET', withQuery('/api/throughput', { minutes })),
   task: (id: string) => request<Task>('GET', `/api/tasks/${encodeURIComponent(id)}`),
   tasks: (query: { status?: string; queue?: string; type?: string; limit?: number; cursor?: string | undefined }) =>

@@ -1,6 +1,7 @@
-import { api, type Task } from '../api.js'
+import { api, type Task, type WhoAmI } from '../api.js'
 import { ActivityList } from '../components/ActivityList.js'
 import { ProgressBar } from '../components/ProgressBar.js'
+import { RateLimitsTable } from '../components/RateLimitsTable.js'
 import { BreakersTable, QueueTable, RunnersTable, SchedulesTable } from '../components/Tables.js'
 import { ThroughputChart } from '../components/ThroughputChart.js'
 import { ago, shortId } from '../format.js'
@@ -17,11 +18,12 @@ const runningTasks = async (): Promise<Task[]> => {
 
 /**
  * The landing page: what the queue is doing right now. Counts, what is running with its
- * progress, the latest activity (live), queues, workers, breakers and the last hour's throughput.
+ * progress, the latest activity (live), queues, rate limits, workers, breakers and the last hour's
+ * throughput.
  * Everything re-reads when the activity stream says something changed (at most twice a second),
  * and every 5 s for what the stream does not announce (heartbeats, the clock).
  */
-export const Overview = () => {
+export const Overview = ({ who }: { who: WhoAmI }) => {
   const now = useNow()
   // Counting is a scan of two narrow indexes (21 ms at 100k tasks, bench/dashboard.ts): once a second at most.
   const stats = useLoad(api.stats, [], { everyMs: 5000, minGapMs: 1000 })
@@ -29,6 +31,8 @@ export const Overview = () => {
   const chart = useLoad(() => api.throughput(60), [], { everyMs: 15_000, minGapMs: 2000 })
   const running = useLoad(runningTasks, [], { everyMs: 5000 })
   const schedules = useLoad(api.schedules, [], { everyMs: 30_000 })
+  // A window's use changes with every claim and runs out with the clock: re-read on claims and rate-limit entries, and every 5 s.
+  const limits = useLoad(api.limits, [], { everyMs: 5000, minGapMs: 1000 })
   const feed = useActivityWindow(
     {},
     {
@@ -40,6 +44,7 @@ export const Overview = () => {
         if (batch.some((e) => e.kind === 'completed' || e.kind === 'failed')) chart.reload()
         if (batch.some((e) => e.taskId === null)) runners.reload()
         if (batch.some((e) => e.summary.startsWith('schedule '))) schedules.reload()
+        if (batch.some((e) => e.kind === 'started' || e.kind.startsWith('rate-limit'))) limits.reload()
       },
     },
   )
@@ -107,6 +112,8 @@ export const Overview = () => {
           {chart.data ? <ThroughputChart data={chart.data} /> : <p class="muted">…</p>}
           <h2>Queues</h2>
           {s ? <QueueTable stats={s} /> : <p class="muted">…</p>}
+          <h2>Rate limits</h2>
+          {limits.data ? <RateLimitsTable limits={limits.data} now={now} who={who} onDone={limits.reload} /> : <p class="muted">…</p>}
           <h2>Workers</h2>
           {runners.data ? <RunnersTable runners={runners.data} now={now} /> : <p class="muted">…</p>}
           <h2>Circuit breakers</h2>
