@@ -8,6 +8,9 @@ import { ROOT, removeTempDataDirs, runNode, tempDataDir } from './helpers/cli.js
  * CLI must stop quietly with exit 0 (no unhandled EPIPE, no stack on stderr). The data dir holds
  * enough tasks that the output outgrows a pipe buffer, so the CLI is still writing when the
  * reader leaves; the parent closes its end of the pipe after the first chunk, as `head` does.
+ * Even `activity --follow`'s 1,000 entries (≈ 400 KB with the long type name) outgrow the first
+ * chunk (≤ 64 KiB) plus the pipe's buffer (64 KiB): with 600 short entries (≈ 110 KB) a late
+ * first read could take so much that the CLI wrote everything, never met EPIPE, and kept following.
  */
 
 const BIN = path.join(ROOT, 'bin', 'livequeue.js')
@@ -36,7 +39,7 @@ describe('livequeue CLI: stdout closed by the reader (EPIPE)', () => {
     const seeded = await runNode(`
       import { openQueue } from ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))}
       const queue = await openQueue({ dataDir: ${JSON.stringify(dir)} })
-      await queue.enqueueMany(Array.from({ length: 600 }, (_, i) => ({ type: 'job', payload: { i, pad: 'x'.repeat(200) } })))
+      await queue.enqueueMany(Array.from({ length: 1000 }, (_, i) => ({ type: 'job-${'x'.repeat(100)}', payload: { i, pad: 'x'.repeat(200) } })))
       await queue.close()
     `)
     expect(seeded.code, seeded.stderr).toBe(0)
