@@ -7,11 +7,12 @@ import { EXIT } from '../errors.js'
 import type { QueueCommon } from '../options.js'
 import { reportFailure } from '../report.js'
 import { parseQuick } from './parse.js'
+import { quickWorker } from './worker.js'
 
 /**
- * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, … defs/index.ts) whose command line
- * is plain, with a host to go through (`--server`, $LIVEQUEUE_SERVER, or the host that owns the
- * data dir), runs here without loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
+ * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, … defs/index.ts), or
+ * `worker` (quick/worker.ts), whose command line is plain, with a host to go through (`--server`,
+ * $LIVEQUEUE_SERVER, or the host that owns the data dir), runs here without loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
  * `livequeue list` instead of ~0.8 s (bench/README.md, "Quick CLI"). It prints, fails and exits
  * as the @effect/cli path does (same def, same `reportFailure`, same exit codes).
  *
@@ -21,6 +22,7 @@ import { parseQuick } from './parse.js'
  */
 export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> => {
   const [name, ...tokens] = argv.slice(2)
+  if (name === 'worker') return quickWorker(tokens)
   const def = name === undefined ? undefined : queueCommandDefs.get(name)
   if (def === undefined) return false
   const values = parseQuick(def.spec, tokens) as (QueueCommon & Record<string, unknown>) | undefined
