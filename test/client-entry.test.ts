@@ -61,7 +61,7 @@ describe('the LiveStore-free entry points', () => {
   )
 
   it(
-    '`livequeue worker` and `livequeue list` through a host load no LiveStore; serving does',
+    '`livequeue worker` and `livequeue list` through a host load no LiveStore (the worker no @effect/cli either); serving does',
     async () => {
       const dataDir = tempDataDir()
       const host = await startServe(dataDir)
@@ -81,6 +81,9 @@ describe('the LiveStore-free entry points', () => {
         const workerUrls = loaded(workerTrace)
         expect(workerUrls.some((url) => url.endsWith('/dist/src/runtime/remoteWorker.js'))).toBe(true)
         expect(livestore(workerUrls)).toEqual([])
+        // The quick path (src/cli/quick/worker.ts): no @effect/cli, nor the fast-check it pulls in.
+        expect(workerUrls.some((url) => url.endsWith('/dist/src/cli/quick/worker.js'))).toBe(true)
+        expect(workerUrls.filter((url) => url.includes('/@effect/cli/') || url.includes('/fast-check/'))).toEqual([])
 
         // The CLI finds the host through the data dir's lock file, as a user's `livequeue list` would.
         const listTrace = traceFile()

@@ -8,6 +8,7 @@ import { queueCommandDefs } from '../src/cli/defs/index.js'
 import { parseQuick } from '../src/cli/quick/parse.js'
 import { effectConfig } from '../src/cli/spec/toEffect.js'
 import type { CommandSpec } from '../src/cli/spec/types.js'
+import { workerSpec } from '../src/cli/spec/worker.js'
 
 /**
  * The quick path's reader (src/cli/quick/parse.ts) against @effect/cli's, on the same specs: a
@@ -29,7 +30,11 @@ const effectParse = (spec: CommandSpec, tokens: ReadonlyArray<string>): Promise<
   )
 }
 
+/** Every spec the quick path reads: the queue commands and `worker`. */
+const specs: ReadonlyArray<CommandSpec> = [...[...queueCommandDefs.values()].map((found) => found.spec), workerSpec]
+
 const def = (name: string) => {
+  if (name === 'worker') return workerSpec
   const found = queueCommandDefs.get(name)
   if (found === undefined) throw new Error(`no def ${name}`)
   return found.spec
@@ -69,6 +74,9 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['activity', ['--limit', '5', '--task', 'abc', '--queue', 'q', '--type', 't', '--since', '0']],
       ['logs', ['abc', '--after', '12', '--json']],
       ['wait', ['abc', '--timeout', '30s']],
+      ['worker', ['--workers', './h.js']],
+      ['worker', ['--server', 'http://h:1', '--workers=./h.js', '--token', 't', '--concurrency', '1000', '--queues', 'a, b,', '--quiet']],
+      ['worker', ['--lease', '24h', '--heartbeat=5s', '--grace', '0', '--workers', 'h.mjs', '--server', '']],
     ]
     for (const [name, tokens] of read) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeDefined()
@@ -92,6 +100,7 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['list', ['--json=true'], 'runs'],
       ['list', ['--server', '--json'], 'runs'],
       ['list', ['--limit'], 'not run'],
+      ['list', ['--server='], 'not run'],
       ['show', [], 'not run'],
       ['show', ['a', 'b'], 'not run'],
       ['show', ['--bogus', 'x'], 'not run'],
@@ -108,6 +117,16 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       ['logs', ['abc', '--after', '-1'], 'not run'],
       ['wait', ['abc', '--timeout', 'soon'], 'not run'],
       ['wait', ['abc', '--timeout', '101y'], 'not run'],
+      ['worker', [], 'not run'],
+      ['worker', ['--server', 'http://h:1'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--concurrency', '0'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--concurrency', '1001'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--lease', '25h'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--heartbeat', 'soon'], 'not run'],
+      ['worker', ['--workers', 'h.js', 'extra'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--data-dir', 'd'], 'not run'],
+      ['worker', ['--workers', 'h.js', '--quiet', 'yes'], 'runs'],
+      ['worker', ['--workers', 'h.js', '--help'], 'not run'],
     ]
     for (const [name, tokens, full] of left) {
       expect(parseQuick(def(name), tokens), `${name} ${tokens.join(' ')}`).toBeUndefined()
@@ -122,18 +141,18 @@ describe('the quick path reads a command line as @effect/cli does', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
       return seed % n
     }
-    const words = ['abc', '', 'true', '5', '1001', '7d', 'failed', 'http://h:1', '-', '--', '-x', '--bogus', '--help', 'x=y']
+    const words = ['abc', '', 'true', '5', '1001', '7d', '25h', 'failed', 'http://h:1', '-', '--', '-x', '--bogus', '--help', 'x=y']
     let readByBoth = 0
-    for (const found of queueCommandDefs.values()) {
-      const flags = Object.values(found.spec.options).flatMap((o) => [`--${o.name}`, `--${o.name}=`])
+    for (const spec of specs) {
+      const flags = Object.values(spec.options).flatMap((o) => [`--${o.name}`, `--${o.name}=`])
       for (let line = 0; line < 40; line++) {
         const tokens = Array.from({ length: random(6) }, () => {
           const pick = random(3) === 0 ? words : flags
           const word = pick[random(pick.length)] as string
           return word.endsWith('=') ? `${word}${words[random(words.length)]}` : word
         })
-        if (parseQuick(found.spec, tokens) !== undefined) readByBoth++
-        await expectSame(found.spec, tokens)
+        if (parseQuick(spec, tokens) !== undefined) readByBoth++
+        await expectSame(spec, tokens)
       }
     }
     // The check is not empty: some of the random lines are plain enough for the quick path.

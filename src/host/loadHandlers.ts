@@ -2,8 +2,8 @@ import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ValidationError } from '../errors.js'
 import type { EscalationRule, HandlerQueue, Handlers } from '../runtime/types.js'
-import { isTaskDefinition, type TaskDefinition } from '../tasks/defineTask.js'
-import { definitionOf } from '../tasks/handle.js'
+import type { TaskDefinition } from '../tasks/defineTask.js'
+import { definitionOf, isTaskDefinition } from '../tasks/marks.js'
 
 /** Enqueues example work until the returned function is called (`serve --demo`). */
 export type DemoProducer = (queue: Pick<HandlerQueue, 'enqueueMany'>, log?: (line: string) => void) => () => void

@@ -1,6 +1,7 @@
 import { Either, Schema } from 'effect'
 import { ValidationError } from '../errors.js'
 import type { EnqueueInput, Task } from '../queue/types.js'
+import { TASK_DEFINITION } from './marks.js'
 import { firstSchemaIssue } from './schemaIssue.js'
 
 /** Options a definition sets for every task of its type; an enqueue's own options win. */
@@ -15,8 +16,7 @@ export type Enqueuer = { enqueue(input: EnqueueInput): Promise<Task> }
 /** A schema whose values are plain JSON once encoded, needing no Effect context. */
 export type TaskSchema<A> = Schema.Schema<A, any, never>
 
-/** Marks definitions, across copies of this module (a workers module may bundle its own livequeue). */
-export const TASK_DEFINITION = Symbol.for('livequeue.taskDefinition')
+export { isTaskDefinition, TASK_DEFINITION } from './marks.js'
 
 /**
  * A task type declared once: its name, the schemas of its payload and result (Effect Schema),
@@ -109,7 +109,3 @@ export const defineTask = <const T extends string, PS extends TaskSchema<any>, R
   }
   return definition
 }
-
-/** Whether `value` is a task definition (from any copy of this module). */
-export const isTaskDefinition = (value: unknown): value is TaskDefinition =>
-  typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK_DEFINITION] === true

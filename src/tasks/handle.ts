@@ -1,11 +1,11 @@
 import type { HandlerContext, Handler } from '../runtime/types.js'
 import { decodeOrThrow, encodeOrThrow, type TaskDefinition } from './defineTask.js'
+import { HANDLED_DEFINITION } from './marks.js'
 
 /** A typed handler: gets the decoded payload; what it returns must fit the result schema. */
 export type TypedHandler<P, R> = (payload: P, ctx: HandlerContext<P>) => Promise<R>
 
-/** The definition a handler made by `handle` serves: the host reads it to validate enqueues. */
-export const HANDLED_DEFINITION = Symbol.for('livequeue.handledDefinition')
+export { definitionOf, HANDLED_DEFINITION } from './marks.js'
 
 /** The result did not fit the task type's result schema: the attempt fails (and is retried by its policy). */
 export class InvalidResult extends Error {
@@ -43,7 +43,3 @@ export const handle = <T extends string, P, R>(definition: TaskDefinition<T, P, 
   Object.defineProperty(handler, HANDLED_DEFINITION, { value: definition })
   return { [definition.type]: handler } as Record<T, Handler>
 }
-
-/** The definition behind a handler made by `handle`, if any. */
-export const definitionOf = (handler: unknown): TaskDefinition | undefined =>
-  typeof handler === 'function' ? ((handler as unknown as Record<symbol, unknown>)[HANDLED_DEFINITION] as TaskDefinition | undefined) : undefined

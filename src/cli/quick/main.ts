@@ -7,11 +7,13 @@ import { EXIT } from '../errors.js'
 import type { QueueCommon } from '../options.js'
 import { reportFailure } from '../report.js'
 import { parseQuick } from './parse.js'
+import { quickWorker } from './worker.js'
 
 /**
- * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, `limit list`, … defs/index.ts) whose command line
- * is plain, with a host to go through (`--server`, $LIVEQUEUE_SERVER, or the host that owns the
- * data dir), runs here without loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
+ * The quick path: a `QueueCommandDef` command (`list`, `show`, `cancel`, `limit list`, …
+ * defs/index.ts), or `worker` (quick/worker.ts), whose command line is plain, with a host to go
+ * through (`--server`, $LIVEQUEUE_SERVER, or the host that owns the data dir), runs here without
+ * loading @effect/cli (~0.5 s) or LiveStore (~1 s): ~0.2 s for
  * `livequeue list` instead of ~0.8 s (bench/README.md, "Quick CLI"). It prints, fails and exits
  * as the @effect/cli path does (same def, same `reportFailure`, same exit codes).
  *
@@ -21,6 +23,7 @@ import { parseQuick } from './parse.js'
  */
 export const quickMain = async (argv: ReadonlyArray<string>): Promise<boolean> => {
   const [name, ...rest] = argv.slice(2)
+  if (name === 'worker') return quickWorker(rest)
   const group = name === undefined ? undefined : queueSubcommandDefs.get(name)
   // `livequeue limit list …`: the def is the group's subcommand, and its options follow it.
   const def = group !== undefined ? (rest[0] === undefined ? undefined : group.get(rest[0])) : name === undefined ? undefined : queueCommandDefs.get(name)

@@ -48,8 +48,11 @@ export const parseQuick = (spec: CommandSpec, tokens: ReadonlyArray<string>): Re
       continue
     }
     let text: string | undefined
-    if (eq !== -1) text = token.slice(eq + 1)
-    else {
+    if (eq !== -1) {
+      text = token.slice(eq + 1)
+      // `--server=` (nothing after the `=`): @effect/cli reads it as an unknown argument.
+      if (text === '') return undefined
+    } else {
       text = tokens[i + 1]
       i++
     }
