@@ -149,3 +149,25 @@ export const useNow = (ms = 1000): number => {
   }, [ms])
   return now
 }
+
+/**
+ * A button's action against the host: `busy` while it runs, `onDone` after it succeeded, and the
+ * host's refusal in `error` (shown, never swallowed).
+ */
+export const useAction = (onDone: () => void) => {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const act = async (f: () => Promise<unknown>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await f()
+      onDone()
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, error, act }
+}

@@ -1,26 +1,14 @@
-import { useState } from 'preact/hooks'
 import { api, type RateLimit, type WhoAmI } from '../api.js'
 import { clock, duration } from '../format.js'
+import { useAction } from '../hooks.js'
 
 /** "in 4 min 10 s" from now, or "now" once it has passed (the next reload drops or updates the row). */
 const fromNow = (at: number, now: number) => (at <= now ? 'now' : `in ${duration(at - now)}`)
 
 /** Clear: admins only, as the host allows only them (DELETE /api/limits/…); a refusal is shown. */
 const ClearButton = ({ limit, onDone }: { limit: RateLimit; onDone: () => void }) => {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const clear = async () => {
-    setBusy(true)
-    setError(null)
-    try {
-      await api.clearLimit(limit)
-      onDone()
-    } catch (e) {
-      setError((e as Error).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, error, act } = useAction(onDone)
+  const clear = () => act(() => api.clearLimit(limit))
   return (
     <>
       <button type="button" class="clear-limit" disabled={busy} onClick={clear} title={limit.max === null ? 'Lift the pause' : 'Lift the limit and any pause'}>
