@@ -13,7 +13,7 @@ import { toErrorInfo } from '../queue/errorInfo.js'
 import type { ActivityEntry, BreakerRow, Claim, EnqueueInput, ListOptions, Page, ReportResult, Stats, Task } from '../queue/types.js'
 import { type ActivityStream, type ActivityStreamOptions, openActivityStream } from './activityStream.js'
 import { decodeError } from './decodeError.js'
-import { scopeAndName } from '../rateLimits/target.js'
+import { noLimit, scopeAndName } from '../rateLimits/target.js'
 import type { RateLimit, RateLimitTarget } from '../rateLimits/types.js'
 import type { Schedule } from '../scheduler/types.js'
 import { baseUrl, type JsonFetch, type Method, type Query, requestJson } from './http.js'
@@ -158,7 +158,7 @@ export class RemoteQueue implements QueueApi {
     get: async (target) => {
       const { scope, name } = scopeAndName(target)
       const found = (await this.limits.list()).find((l) => l.scope === scope && l.name === name)
-      return found ?? { scope, name: String(name), max: null, perMs: null, pausedUntil: null, used: 0, nextClaimAt: null, updatedAt: 0 }
+      return found ?? noLimit(scope, String(name))
     },
     list: async () => (await this.call<{ items: RateLimit[] }>('GET', '/api/limits')).items,
   }

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js'
 import { MAX_RATE_LIMIT_MAX, MAX_RATE_LIMIT_WINDOW_MS } from '../limits.js'
 import { type QueueContext, select } from '../queue/context.js'
 import { NAME_PATTERN } from '../queue/validateInput.js'
-import { scopeAndName } from './target.js'
+import { noLimit, scopeAndName } from './target.js'
 import type { RateLimit, RateLimitInput, RateLimitScope, RateLimitTarget } from './types.js'
 
 /** The scope and name a target names, or a ValidationError. */
@@ -64,18 +64,7 @@ export const listLimits = (ctx: QueueContext): RateLimit[] => {
 /** The limit on `target`, or a stand-in with no limit and no pause when there is none. */
 export const getLimit = (ctx: QueueContext, target: RateLimitTarget): RateLimit => {
   const { scope, name } = targetOf(target)
-  return (
-    listLimits(ctx).find((l) => l.scope === scope && l.name === name) ?? {
-      scope,
-      name,
-      max: null,
-      perMs: null,
-      pausedUntil: null,
-      used: 0,
-      nextClaimAt: null,
-      updatedAt: 0,
-    }
-  )
+  return listLimits(ctx).find((l) => l.scope === scope && l.name === name) ?? noLimit(scope, name)
 }
 
 /** Creates or replaces the limit; a pause in force stays. Takes effect at the next claim. */

@@ -1,4 +1,4 @@
-import type { RateLimitScope, RateLimitTarget } from './types.js'
+import type { RateLimit, RateLimitScope, RateLimitTarget } from './types.js'
 
 /** The scope and name a target names, unchecked (the host checks the name). Free of LiveStore and Effect, for the HTTP client. */
 export const scopeAndName = (target: RateLimitTarget): { scope: RateLimitScope; name: unknown } =>
@@ -7,3 +7,15 @@ export const scopeAndName = (target: RateLimitTarget): { scope: RateLimitScope; 
     : target !== null && typeof target === 'object' && 'queue' in target
       ? { scope: 'queue', name: target.queue }
       : { scope: 'type', name: (target as { type?: unknown } | null)?.type }
+
+/** What `limits.get` answers for a target with neither limit nor pause. */
+export const noLimit = (scope: RateLimitScope, name: string): RateLimit => ({
+  scope,
+  name,
+  max: null,
+  perMs: null,
+  pausedUntil: null,
+  used: 0,
+  nextClaimAt: null,
+  updatedAt: 0,
+})
