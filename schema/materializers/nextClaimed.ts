@@ -39,21 +39,28 @@ export const nextClaimedWrites = (e: NextTasksClaimed): SqlWrite[] => {
       'activity',
     ),
     // The sliding window of every rate limit (with a `max`) the claimed tasks' type or queue has:
-    // a claim leaves after `perMs` (the prune), so a key never holds more than `max` rows.
-    write(
-      `DELETE FROM rateLimitClaims WHERE at <= $at - COALESCE((SELECT r.perMs FROM rateLimits r
-         WHERE r.scope = rateLimitClaims.scope AND r.name = rateLimitClaims.name AND r.max IS NOT NULL), 0)`,
-      { at: e.at },
-      'rateLimitClaims',
-    ),
-    write(
-      `INSERT OR IGNORE INTO rateLimitClaims (executionId, scope, name, at)
-       SELECT c.id, r.scope, r.name, $at FROM (${claimed}) c JOIN workerTasks t ON t.id = c.taskId
-         JOIN rateLimits r ON (r.scope = 'type' AND r.name = t.type) OR (r.scope = 'queue' AND r.name = t.queue)
-       WHERE t.status = 'pending' AND r.max IS NOT NULL`,
-      { executionIds: ids, at: e.at },
-      'rateLimitClaims',
-    ),
+    // a claim leaves after `perMs` (the prune), so a key never holds more than `max` rows. A claim
+    // made with no limit in the store takes only tasks no limit touches (`limited = 0`), so it
+    // has no window to write, and the prune waits for the next claim that has (its count only
+    // reads the last `perMs` anyway): the usual claim pays neither statement.
+    ...(e.limits === true
+      ? [
+          write(
+            `DELETE FROM rateLimitClaims WHERE at <= $at - COALESCE((SELECT r.perMs FROM rateLimits r
+             WHERE r.scope = rateLimitClaims.scope AND r.name = rateLimitClaims.name AND r.max IS NOT NULL), 0)`,
+            { at: e.at },
+            'rateLimitClaims',
+          ),
+          write(
+            `INSERT OR IGNORE INTO rateLimitClaims (executionId, scope, name, at)
+           SELECT c.id, r.scope, r.name, $at FROM (${claimed}) c JOIN workerTasks t ON t.id = c.taskId
+             JOIN rateLimits r ON (r.scope = 'type' AND r.name = t.type) OR (r.scope = 'queue' AND r.name = t.queue)
+           WHERE t.status = 'pending' AND r.max IS NOT NULL`,
+            { executionIds: ids, at: e.at },
+            'rateLimitClaims',
+          ),
+        ]
+      : []),
     write(
       `UPDATE workerTasks SET status = 'processing', currentExecutionId = c.id, runnerId = c.runnerId,
          attempts = c.attempt, leaseUntil = $leaseUntil, updatedAt = $at, cancelRequested = 0
