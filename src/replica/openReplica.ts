@@ -8,6 +8,7 @@ import { readOnlyStore } from './readOnlyStore.js'
 import { Replica } from './Replica.js'
 import { makeSyncOptions } from '../sync/syncOptions.js'
 import { applyLiveStorePatch } from '../store/livestorePatch.js'
+import { quietTracer } from '../store/quietTracer.js'
 
 export type OpenReplicaOptions = {
   /** The sync backend the host pushes to (`livequeue serve --sync-url`), e.g. ws://127.0.0.1:8787. */
@@ -60,6 +61,7 @@ export const openReplica = async (opts: OpenReplicaOptions): Promise<Replica> =>
       logger: quietLogger,
       logLevel: LogLevel.Warning,
       shutdownDeferred,
+      otelOptions: { tracer: quietTracer },
     })
     const died = Effect.runPromise(Deferred.await(shutdownDeferred).pipe(Effect.exit)).then((exit) =>
       Exit.isSuccess(exit) ? 'LiveStore shut the store down' : shortReason(Cause.pretty(exit.cause)),

@@ -8,9 +8,10 @@ import { getWorkerArgs, makeWorker } from '@livestore/adapter-node/worker'
 import { schema } from '../../schema/index.js'
 import { makeSyncOptions } from '../sync/syncOptions.js'
 import { applyLiveStorePatch } from './livestorePatch.js'
+import { quietTracer } from './quietTracer.js'
 
 // The leader's sync states are built in this thread: patch its copy of LiveStore too.
 applyLiveStorePatch()
 const args = getWorkerArgs().extraArgs as { syncUrl?: string } | undefined
 const sync = args?.syncUrl ? await makeSyncOptions(args.syncUrl) : undefined
-makeWorker({ schema, ...(sync ? { sync } : {}) })
+makeWorker({ schema, otelOptions: { tracer: quietTracer }, ...(sync ? { sync } : {}) })
