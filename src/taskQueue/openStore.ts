@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeAdapter, makeWorkerAdapter } from '@livestore/adapter-node'
-import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
+import { createStorePromise, makeShutdownDeferred, type Store, StoreInternalsSymbol } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
@@ -17,6 +17,7 @@ import { ManagedStore, type OpenedStore } from '../store/managedStore.js'
 import { afterOpen, beforeOpen, openFailed } from '../store/storeGuard.js'
 import { PersistenceWatch } from '../store/persistence.js'
 import { quietTracer } from '../store/quietTracer.js'
+import { cacheLeaderStatements } from '../store/statementCache.js'
 import { describeShutdown } from '../store/shutdownReason.js'
 import { makeSyncOptions } from '../sync/syncOptions.js'
 import type { AdapterDevtools } from '../devtools/options.js'
@@ -113,6 +114,8 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
     }).catch((error) => {
       throw dataDir === null ? error : openFailed(dataDir, storeId, error)
     })
+    // The leader runs in this thread: keep its compiled statements (src/store/statementCache.ts).
+    if (!leaderThread) cacheLeaderStatements(store[StoreInternalsSymbol].clientSession.sqliteDb)
     const shutDown = Effect.runPromise(Deferred.await(shutdownDeferred).pipe(Effect.exit)).then((exit) =>
       Exit.isSuccess(exit) ? 'LiveStore shut the store down' : describeShutdown(Cause.pretty(exit.cause)),
     )
