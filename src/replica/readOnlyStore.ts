@@ -54,6 +54,8 @@ export const readOnlyStore = (initial: Store<any>): ReplicaStore => {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    // Nothing is ever queued here.
+    onQueuedSubmitted: () => () => {},
     // Replicas never write, so nothing waits at a gate.
     enter: () => noop,
     replace(next) {

@@ -26,6 +26,11 @@ export type WorkFilter = { types: ReadonlyArray<string>; queues: ReadonlyArray<s
 export type BackendSignals = {
   /** Work may be claimable now (an enqueue, a retry coming due, a resumed queue). */
   wake(): void
+  /**
+   * Claim in this turn: tasks were just queued in the open group commit (local), and a claim made
+   * now shares its commit.
+   */
+  wakeNow(): void
   /** These tasks were asked to cancel: abort their handlers. */
   cancelRequested(refs: ReadonlyArray<ExecutionRef>): void
   /** These tasks' executions may have lost their lease: stop heartbeating, abort their handlers. */

@@ -180,6 +180,7 @@ export const createWorkerRuntime = (options: WorkerOptions, localBackendOf?: (qu
         { types, queues: options.queues },
         {
           wake: () => loop.wake(),
+          wakeNow: () => loop.wakeNow(),
           cancelRequested: (refs) => running.cancelRequested(refs),
           leaseLost: (refs) => running.leaseLost(refs),
           error: onError,

@@ -55,7 +55,11 @@ export const localBackend = (queue: TaskQueue): WorkerBackend => {
         throw error
       }
       const stopWork = watchPendingWork(queue, filter, signals.wake, (e) => signals.error(e, 'claim'))
+      // A task enqueued in this process while slots are free is claimed in the enqueue's own
+      // commit: the handler starts one commit after the call instead of two.
+      const stopRiding = queue.owned.onQueuedSubmitted(() => signals.wakeNow())
       return () => {
+        stopRiding()
         stopWork()
         reaper.stop()
         stopCancels()

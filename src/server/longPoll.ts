@@ -83,15 +83,26 @@ export class ClaimWaiters {
 
   private listen(fn: () => void): void {
     this.listeners.add(fn)
-    this.unsubscribe ??= this.queue.subscribe(pendingWork$, () => {
+    if (this.unsubscribe !== null) return
+    const notify = () => {
+      for (const l of [...this.listeners]) l()
+    }
+    const stopPending = this.queue.subscribe(pendingWork$, () => {
       // Never claim (commit) inside the subscription callback: notify once the commit has returned.
       if (this.notifying) return
       this.notifying = true
       queueMicrotask(() => {
         this.notifying = false
-        for (const l of [...this.listeners]) l()
+        notify()
       })
     })
+    // Tasks queued in the open group commit (an enqueue request in this turn): the waiting claims
+    // retry now, so they ride the enqueue's commit (GroupCommit.openQueued).
+    const stopQueued = this.queue.owned.onQueuedSubmitted(notify)
+    this.unsubscribe = () => {
+      stopPending()
+      stopQueued()
+    }
   }
 
   private nextDueAt(opts: ClaimOptions, after: number): number | null {

@@ -1,4 +1,5 @@
 import type { LiveStoreEvent, Store } from '@livestore/livestore'
+import type { QueuedTask } from '../../events/task.js'
 import type { StorageUnavailable } from '../errors.js'
 import { type AnyEvent, coalesce } from './coalesce.js'
 import type { Journal } from './journal.js'
@@ -52,6 +53,8 @@ export class GroupCommit {
   private scheduled: NodeJS.Immediate | null = null
   private inFlight: InFlight[] = []
   private failure: StorageUnavailable | null = null
+  /** `onQueued` is due in a microtask (once per turn, however many enqueues submit). */
+  private queuedNoticeDue = false
 
   constructor(
     private readonly store: Store<any>,
@@ -61,6 +64,11 @@ export class GroupCommit {
     private readonly onJournalError: (failed: boolean, error: StorageUnavailable | null) => void = () => {},
     /** Shared by the group commits of one queue's successive stores (reopened, rotated). */
     readonly totals: CommitTotals = { commits: 0, events: 0 },
+    /**
+     * Told (in a microtask, still before the batch commits) that events queueing tasks joined the
+     * open batch: a claimer with free slots that claims now rides the same commit (`openQueued`).
+     */
+    private readonly onQueued: () => void = () => {},
   ) {}
 
   /** Queues events for the next group commit; resolves once they are on disk. */
@@ -69,6 +77,13 @@ export class GroupCommit {
     if (this.failure) return Promise.reject(this.failure)
     for (const e of events) this.batch.push(e)
     for (const k of touchedKeys) this.touched.add(k)
+    if (!this.queuedNoticeDue && events.some(isQueued)) {
+      this.queuedNoticeDue = true
+      queueMicrotask(() => {
+        this.queuedNoticeDue = false
+        this.onQueued()
+      })
+    }
     const done = new Promise<void>((resolve, reject) => this.batchWaiters.push({ resolve, reject }))
     // A cap keeps one commit from blocking the event loop for long: 10,000 concurrent enqueues in
     // one commit blocked it for 1.1 s and acknowledged nothing until all were persisted.
@@ -77,6 +92,16 @@ export class GroupCommit {
     // Otherwise the batch grows until the leader has persisted a commit in flight (see
     // `settle`): one commit fewer saves its fixed CPU cost (several ms in LiveStore 0.4.0).
     return done
+  }
+
+  /** The tasks the open batch queues, in order (not yet committed, so no read sees them). */
+  openQueued(): QueuedTask[] {
+    const tasks: QueuedTask[] = []
+    for (const e of this.batch) {
+      if (e.name === 'v1.TaskQueued') tasks.push(e.args as QueuedTask)
+      else if (e.name === 'v1.TasksQueued') tasks.push(...(e.args as { tasks: QueuedTask[] }).tasks)
+    }
+    return tasks
   }
 
   /** Whether the open batch writes this key (a task id, an idempotency key). */
@@ -204,6 +229,8 @@ export class GroupCommit {
     await Promise.all(this.inFlight.map((e) => new Promise<void>((resolve) => e.persistWaiters.push(resolve))))
   }
 }
+
+const isQueued = (e: AnyEvent): boolean => e.name === 'v1.TaskQueued' || e.name === 'v1.TasksQueued'
 
 const rejectAll = (waiters: ReadonlyArray<Waiter>, error: unknown): void => {
   for (const w of waiters) w.reject(error)

@@ -40,6 +40,7 @@ export class ManagedStore {
   private recovering: Promise<void> | null = null
   private readonly watchdog: NodeJS.Timeout
   private readonly replacedListeners = new Set<() => void>()
+  private readonly queuedListeners = new Set<() => void>()
   private readonly healthListeners = new Set<(health: WriteHealth) => void>()
   /** The data dir as it was at open: a reopen into a removed one would start an empty store. */
   private readonly dirAtOpen: DirIdentity | null
@@ -116,6 +117,11 @@ export class ManagedStore {
     return () => this.replacedListeners.delete(listener)
   }
 
+  onQueuedSubmitted(listener: () => void): () => void {
+    this.queuedListeners.add(listener)
+    return () => this.queuedListeners.delete(listener)
+  }
+
   onHealthChange(listener: (health: WriteHealth) => void): () => void {
     this.healthListeners.add(listener)
     return () => this.healthListeners.delete(listener)
@@ -150,6 +156,9 @@ export class ManagedStore {
         journal,
         (failed, error) => this.setHealth(failed && error ? { state: 'degraded', error } : { state: 'ok' }),
         this.commitTotals,
+        () => {
+          for (const listener of [...this.queuedListeners]) listener()
+        },
       )
       void opened.shutDown.then((reason) => this.fault(reason, store))
       return { storeId, store, watch, group, journal }

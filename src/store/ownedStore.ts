@@ -19,6 +19,11 @@ export type OwnedStore = {
   /** LiveStore commits and events since open, across reopened and rotated stores. */
   readonly commitTotals: CommitTotals
   onReplaced(listener: () => void): () => void
+  /**
+   * Called in the turn that events queueing tasks joined the open group commit, before it commits
+   * (`GroupCommit.openQueued`): a claim made now shares that commit. Returns an unsubscribe.
+   */
+  onQueuedSubmitted(listener: () => void): () => void
   /** A command starts (see TaskQueue.useAsync): returns its `leave`, or a promise of it while the store rotates. */
   enter(): (() => void) | Promise<() => void>
   /** Flushes everything committed, shuts the store down, releases the lock. */

@@ -148,7 +148,10 @@ const noop = () => {}
 export const adoptStore = (store: Store<any>): OwnedStore => {
   applyLiveStorePatch()
   const watch = new PersistenceWatch(store)
-  const group = new GroupCommit(store, watch)
+  const queuedListeners = new Set<() => void>()
+  const group = new GroupCommit(store, watch, null, undefined, undefined, () => {
+    for (const listener of [...queuedListeners]) listener()
+  })
   return {
     store,
     group,
@@ -158,6 +161,10 @@ export const adoptStore = (store: Store<any>): OwnedStore => {
     commitTotals: group.totals,
     // The app owns this store's lifetime: it is never reopened or rotated under the queue.
     onReplaced: () => () => {},
+    onQueuedSubmitted: (listener) => {
+      queuedListeners.add(listener)
+      return () => queuedListeners.delete(listener)
+    },
     enter: () => noop,
     async close() {
       await group.drain()
