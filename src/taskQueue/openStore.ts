@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeAdapter, makeWorkerAdapter } from '@livestore/adapter-node'
-import { createStorePromise, makeShutdownDeferred, type Store, StoreInternalsSymbol } from '@livestore/livestore'
+import { makeShutdownDeferred, type Store, StoreInternalsSymbol } from '@livestore/livestore'
+import { createLiveStore } from '../store/createLiveStore.js'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
@@ -90,7 +91,8 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
   const leaderThread = options.leaderThread ?? process.env.LIVEQUEUE_LEADER_THREAD === '1'
   const openLiveStore = async (storeId: string): Promise<OpenedStore> => {
     const shutdownDeferred = Effect.runSync(makeShutdownDeferred)
-    const store = await createStorePromise({
+    // LiveStore's fibers on macrotasks (src/store/createLiveStore.ts).
+    const store = await createLiveStore({
       schema,
       storeId,
       adapter: leaderThread
