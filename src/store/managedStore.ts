@@ -1,4 +1,4 @@
-import { type Store, StoreInternalsSymbol } from '@livestore/livestore'
+import type { Store } from '@livestore/livestore'
 import type { QueueSchema } from '../../schema/index.js'
 import { StorageUnavailable } from '../errors.js'
 import { type DirIdentity, dirIdentity, dirRemoved } from './dirIdentity.js'
@@ -192,11 +192,7 @@ export class ManagedStore {
     }
     // The session still hears of the batch whose COMMIT failed (after the error was logged), so a
     // recent error shortens the wait whatever happened since.
-    // A store LiveStore is shutting down (a commit it could not apply) says why through
-    // `shutDown`: wait for that, it names the event (its fibers run on macrotasks, so on a busy
-    // machine the shutdown took over a second). The full stall limit still applies.
-    const shuttingDown = this.parts.store[StoreInternalsSymbol].isShutdown === true
-    const limit = !shuttingDown && Date.now() - this.errorLoggedAt < ERROR_WINDOW_MS ? STALL_AFTER_ERROR_MS : STALL_MS
+    const limit = Date.now() - this.errorLoggedAt < ERROR_WINDOW_MS ? STALL_AFTER_ERROR_MS : STALL_MS
     const waited = Date.now() - this.lastProgressAt
     if (waited > limit) this.fault(`LiveStore's leader took no events for ${waited} ms (a failed write: is the disk full?)`, this.parts.store)
     // A busy store always has a commit in flight: rotation must not wait for an idle moment.

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeAdapter, makeWorkerAdapter } from '@livestore/adapter-node'
-import { makeShutdownDeferred, type Store, StoreInternalsSymbol } from '@livestore/livestore'
-import { createLiveStore } from '../store/createLiveStore.js'
+import { createStorePromise, makeShutdownDeferred, type Store, StoreInternalsSymbol } from '@livestore/livestore'
 import { Cause, Deferred, Effect, Exit, Logger, LogLevel } from 'effect'
 import { schema } from '../../schema/index.js'
 import type { StorageUnavailable } from '../errors.js'
@@ -91,8 +90,7 @@ export const openStore = async (options: OpenStoreOptions = {}): Promise<OwnedSt
   const leaderThread = options.leaderThread ?? process.env.LIVEQUEUE_LEADER_THREAD === '1'
   const openLiveStore = async (storeId: string): Promise<OpenedStore> => {
     const shutdownDeferred = Effect.runSync(makeShutdownDeferred)
-    // LiveStore's fibers on macrotasks (src/store/createLiveStore.ts).
-    const store = await createLiveStore({
+    const store = await createStorePromise({
       schema,
       storeId,
       adapter: leaderThread
